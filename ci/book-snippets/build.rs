@@ -1,0 +1,54 @@
+//! Hands every inline Rust block of the book's `src/` to skeptic, which turns each into a test
+//! that compiles and runs it (`cargo test -p book-snippets`).
+//!
+//! Blocks that only `{{#include}}` a listing are left out: the listing is a crate that
+//! `cargo xtask test` builds and runs for its WASI targets, and skeptic (host-only, no include
+//! expansion) could not. To keep line numbers (skeptic names tests after them), such a block's
+//! lines are blanked in a copy of the chapter written to OUT_DIR.
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src");
+    println!("cargo:rerun-if-changed={}", src.display());
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("chapters");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut copies = Vec::new();
+    for md in skeptic::markdown_files_of_directory(src.to_str().unwrap()) {
+        println!("cargo:rerun-if-changed={}", md.display());
+        let text = std::fs::read_to_string(&md).unwrap();
+        let rel = md.strip_prefix(&src).unwrap().to_string_lossy().replace(['/', '\\'], "_");
+        let copy = out.join(rel);
+        std::fs::write(&copy, without_included_blocks(&text)).unwrap();
+        copies.push(copy);
+    }
+    skeptic::generate_doc_tests(&copies);
+}
+
+/// Blanks the lines of every fenced block whose non-empty lines are all `{{#...include ...}}`.
+fn without_included_blocks(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim_start().starts_with("```") {
+            let start = i;
+            let mut end = i + 1;
+            while end < lines.len() && !lines[end].trim_start().starts_with("```") {
+                end += 1;
+            }
+            let body = &lines[start + 1..end.min(lines.len())];
+            let only_includes = body.iter().any(|l| !l.trim().is_empty())
+                && body.iter().all(|l| l.trim().is_empty() || l.trim().starts_with("{{#"));
+            if only_includes {
+                for line in out.iter_mut().take((end + 1).min(lines.len())).skip(start) {
+                    line.clear();
+                }
+            }
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out.join("\n") + "\n"
+}

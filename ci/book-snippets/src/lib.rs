@@ -1,0 +1,1 @@
+//! Nothing here: the tests are generated from the book (see build.rs).

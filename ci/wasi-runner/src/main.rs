@@ -1,0 +1,166 @@
+//! `wasi-runner`: the book's stand-in for `wasmtime run`, with a deadline and a memory cap.
+//! Its flags (see USAGE below) follow `wasmtime run` where it has them. It is the cargo
+//! `runner` for the wasm targets: see `.cargo/config.toml` and `ci/wasi-run`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use wasi_runner::{Call, Preopen, RunOptions};
+
+fn main() -> ExitCode {
+    let mut argv: Vec<String> = Vec::new();
+    if let Ok(flags) = std::env::var("WASI_RUNNER_FLAGS") {
+        match shlex::split(&flags) {
+            Some(words) => argv.extend(words),
+            None => return fail("WASI_RUNNER_FLAGS has unbalanced quotes"),
+        }
+    }
+    argv.extend(std::env::args().skip(1));
+    if argv.first().is_some_and(|a| a == "--help" || a == "-h") {
+        print!("{}", USAGE);
+        return ExitCode::SUCCESS;
+    }
+    if argv.first().is_some_and(|a| a == "--describe") {
+        let Some(file) = argv.get(1) else { return fail("--describe needs FILE.wasm") };
+        return match wasi_runner::describe(std::path::Path::new(file)) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("{file}: {e:#}")),
+        };
+    }
+    let opts = match parse(argv) {
+        Ok(o) => o,
+        Err(e) => return fail(&format!("{e} (see --help)")),
+    };
+    match wasi_runner::run(&opts) {
+        Ok(exit) => ExitCode::from(exit.0 as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code as u8)
+        }
+    }
+}
+
+const USAGE: &str = "\
+usage: wasi-runner [OPTIONS] FILE.wasm [ARGS]...
+
+Runs a WASI 0.1 module (command or reactor) or a WASI 0.2 component on wasmtime 48.
+
+  --dir HOST[::GUEST]     preopen HOST read-write, seen by the guest as GUEST (default: HOST)
+  --dir-ro HOST[::GUEST]  the same, read-only
+  --env NAME=VALUE        set a variable in the guest's environment (NAME alone: copy ours)
+  -S inherit-network      grant TCP, UDP and name lookup (WASI 0.2 components)
+  --invoke NAME           run a reactor: `_initialize` if exported, then NAME(ARGS...)
+  --call 'NAME ARG...'    one more call on the same instance (repeatable; after --invoke)
+  --deadline-ms N         wall-clock limit (default 10000)
+  --memory-mib N          linear-memory cap (default 256)
+  --no-cache              compile every time instead of using the compiled-code cache
+
+       wasi-runner --describe FILE.wasm
+  prints what wasmtime sees in FILE: a core module's imports and exports, or a component's.
+
+Flags may also come from WASI_RUNNER_FLAGS (split like a shell would).
+";
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
+    let mut it = argv.into_iter();
+    let mut opts = RunOptions::new(PathBuf::new());
+    opts.cache_dir = Some(default_cache_dir());
+    let mut invoke: Option<String> = None;
+    let mut calls: Vec<Call> = Vec::new();
+    let value = |it: &mut std::vec::IntoIter<String>, flag: &str| it.next().ok_or(format!("{flag} needs a value"));
+    loop {
+        let Some(arg) = it.next() else { return Err("no FILE.wasm given".into()) };
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut val = |name: &str| match inline.clone() {
+            Some(v) => Ok(v),
+            None => value(&mut it, name),
+        };
+        match flag.as_str() {
+            "--dir" | "--dir-ro" => {
+                let spec = val(&flag)?;
+                let (host, guest) = spec.split_once("::").unwrap_or((&spec, &spec));
+                opts.dirs.push(Preopen { host: host.into(), guest: guest.into(), read_only: flag == "--dir-ro" });
+            }
+            "--env" => {
+                let spec = val("--env")?;
+                let (k, v) = match spec.split_once('=') {
+                    Some((k, v)) => (k.to_string(), v.to_string()),
+                    None => (spec.clone(), std::env::var(&spec).unwrap_or_default()),
+                };
+                opts.env.push((k, v));
+            }
+            "-S" => match val("-S")?.as_str() {
+                "inherit-network" | "tcp" | "udp" | "inherit-network=y" => opts.network = true,
+                other => return Err(format!("unsupported -S option `{other}` (this runner knows inherit-network)")),
+            },
+            "--invoke" => invoke = Some(val("--invoke")?),
+            "--call" => {
+                let spec = val("--call")?;
+                let mut words = shlex::split(&spec).ok_or("--call has unbalanced quotes")?.into_iter();
+                let export = words.next().ok_or("--call needs an export name")?;
+                calls.push(Call { export, args: words.collect() });
+            }
+            "--deadline-ms" => {
+                let ms = val("--deadline-ms")?.parse::<u64>().map_err(|e| format!("--deadline-ms: {e}"))?;
+                opts.deadline = Duration::from_millis(ms);
+            }
+            "--memory-mib" => {
+                let mib = val("--memory-mib")?.parse::<usize>().map_err(|e| format!("--memory-mib: {e}"))?;
+                opts.memory_limit_bytes = mib << 20;
+            }
+            "--no-cache" => opts.cache_dir = None,
+            "--" => {
+                let file = it.next().ok_or("no FILE.wasm given")?;
+                opts.wasm = file.into();
+                break;
+            }
+            f if f.starts_with('-') => return Err(format!("unknown option `{f}`")),
+            _ => {
+                opts.wasm = arg.into();
+                break;
+            }
+        }
+    }
+    let rest: Vec<String> = it.collect();
+    match invoke {
+        // As with `wasmtime run --invoke`, the arguments after FILE are the export's arguments.
+        Some(export) => {
+            opts.calls.push(Call { export, args: rest });
+            opts.calls.extend(calls);
+        }
+        None if !calls.is_empty() => return Err("--call needs --invoke first".into()),
+        None => opts.args = rest,
+    }
+    Ok(opts)
+}
+
+/// `target/wasi-runner-cache` beside the runner's own binary when it lives in a cargo target
+/// directory (so `cargo clean` clears it), else the user's cache directory.
+fn default_cache_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("WASI_RUNNER_CACHE") {
+        return dir.into();
+    }
+    let exe = std::env::current_exe().ok();
+    if let Some(target) = exe.as_deref().and_then(|e| e.parent()).and_then(|p| p.parent()) {
+        if target.join("CACHEDIR.TAG").exists() {
+            return target.join("wasi-runner-cache");
+        }
+    }
+    let home = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    home.join("wasi-exploration").join("wasi-runner-cache")
+}

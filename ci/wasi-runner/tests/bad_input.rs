@@ -1,0 +1,180 @@
+//! The runner against guests that misbehave: each test runs the real binary on a real guest
+//! (`ci/misbehave`, built for both targets by `cargo xtask setup`) or on a small `.wat` module.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn misbehave(target: &str) -> PathBuf {
+    let p = root().join(format!("target/wasm32-{target}/debug/misbehave.wasm"));
+    assert!(p.is_file(), "{} is missing: run `cargo build -p misbehave --target wasm32-{target}`", p.display());
+    p
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_wasi-runner"))
+        .args(args)
+        .env_remove("WASI_RUNNER_FLAGS")
+        .output()
+        .expect("run wasi-runner");
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `misbehave` exits with 3 when an operation fails; on wasip2 every non-zero exit reaches the
+/// host as 1 (see `exit_codes_reach_the_host_exactly_on_wasip1_and_as_1_on_wasip2`).
+fn failed(target: &str) -> i32 {
+    if target == "wasip1" { 3 } else { 1 }
+}
+
+fn guest(target: &str) -> String {
+    misbehave(target).display().to_string()
+}
+
+#[test]
+fn a_guest_that_loops_forever_is_stopped_at_its_deadline() {
+    for t in ["wasip1", "wasip2"] {
+        let r = run(&["--deadline-ms", "300", &guest(t), "loop"]);
+        assert_eq!(r.code, 134, "{t}: {}", r.stderr);
+        assert_eq!(r.stdout, "looping\n", "{t}");
+        assert!(r.stderr.contains("misbehave.wasm: stopped: it did not finish within its deadline of 300 ms"), "{t}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_guest_that_allocates_without_bound_hits_the_memory_cap() {
+    for t in ["wasip1", "wasip2"] {
+        let r = run(&["--memory-mib", "16", &guest(t), "alloc"]);
+        assert_eq!(r.code, 134, "{t}: {}", r.stderr);
+        // Rust's allocator reports the refused growth, then aborts (a trap).
+        assert!(r.stderr.contains("memory allocation of"), "{t}: {}", r.stderr);
+        assert!(r.stderr.contains("linear memory reached the cap of 16 MiB"), "{t}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_trap_is_reported_with_the_file_and_the_trap() {
+    for t in ["wasip1", "wasip2"] {
+        let r = run(&[&guest(t), "panic"]);
+        assert_eq!(r.code, 134, "{t}: {}", r.stderr);
+        assert!(r.stderr.contains("asked to panic"), "{t}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("misbehave.wasm: trapped: wasm trap: wasm `unreachable` instruction executed"),
+            "{t}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn exit_codes_reach_the_host_exactly_on_wasip1_and_as_1_on_wasip2() {
+    assert_eq!(run(&[&guest("wasip1"), "exit", "42"]).code, 42);
+    // Rust 1.95's std on wasip2 imports only `wasi:cli/exit.exit(result)`: any non-zero code
+    // becomes `err`, which the host sees as 1. If this changes, the book's chapter must too.
+    assert_eq!(run(&[&guest("wasip2"), "exit", "42"]).code, 1);
+    assert_eq!(run(&[&guest("wasip2"), "exit", "0"]).code, 0);
+}
+
+#[test]
+fn a_directory_that_was_not_granted_is_denied() {
+    let dir = tempdir("undeclared");
+    std::fs::write(dir.join("secret.txt"), "hidden").unwrap();
+    let file = dir.join("secret.txt").display().to_string();
+    for t in ["wasip1", "wasip2"] {
+        let r = run(&[&guest(t), "read", &file]);
+        assert_eq!(r.code, failed(t), "{t}: {} {}", r.stdout, r.stderr);
+        // No preopen contains the path, so for the guest it does not exist at all.
+        assert!(r.stdout.contains("No such file or directory"), "{t}: {}", r.stdout);
+        // Granted, the same read works.
+        let grant = format!("{}::/data", dir.display());
+        let r = run(&["--dir", &grant, &guest(t), "read", "/data/secret.txt"]);
+        assert_eq!((r.code, r.stdout.as_str()), (0, "read 6 bytes\n"), "{t}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_read_only_grant_refuses_writes() {
+    let dir = tempdir("read-only");
+    let grant = format!("{}::/data", dir.display());
+    for t in ["wasip1", "wasip2"] {
+        let r = run(&["--dir-ro", &grant, &guest(t), "write", "/data/out.txt"]);
+        assert_eq!(r.code, failed(t), "{t}: {} {}", r.stdout, r.stderr);
+        assert!(r.stdout.contains("Operation not permitted") || r.stdout.contains("Read-only"), "{t}: {}", r.stdout);
+        assert!(!dir.join("out.txt").exists(), "{t}: the write went through");
+        let r = run(&["--dir", &grant, &guest(t), "write", "/data/out.txt"]);
+        assert_eq!(r.code, 0, "{t}: {} {}", r.stdout, r.stderr);
+        assert_eq!(std::fs::read_to_string(dir.join("out.txt")).unwrap(), "written\n");
+        std::fs::remove_file(dir.join("out.txt")).unwrap();
+    }
+}
+
+#[test]
+fn the_network_is_denied_unless_granted() {
+    // A listener on loopback; the kernel completes the handshake, so nothing needs accepting.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let r = run(&[&guest("wasip2"), "connect", &addr]);
+    assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Permission denied"), "{}", r.stdout);
+    let r = run(&["-S", "inherit-network", &guest("wasip2"), "connect", &addr]);
+    assert_eq!((r.code, r.stdout.clone()), (0, format!("connected to {addr}\n")), "{}", r.stderr);
+    // WASI 0.1 has no sockets at all: not even a grant helps.
+    let r = run(&[&guest("wasip1"), "connect", &addr]);
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("not supported"), "{}", r.stdout);
+}
+
+const REACTOR: &str = r#"(module
+  (global $base (mut i32) (i32.const 0))
+  (func (export "_initialize") (global.set $base (i32.const 100)))
+  (func (export "add") (param i32 i32) (result i32)
+    (i32.add (global.get $base) (i32.add (local.get 0) (local.get 1))))
+  (func (export "bump") (global.set $base (i32.add (global.get $base) (i32.const 1))))
+  (memory (export "memory") 1))"#;
+
+#[test]
+fn a_reactor_is_initialised_once_then_called_many_times_on_one_instance() {
+    let dir = tempdir("reactor");
+    let wat = dir.join("reactor.wat");
+    std::fs::write(&wat, REACTOR).unwrap();
+    let w = wat.display().to_string();
+    // 100 after `_initialize`; add(2, 3) = 105; bump: 101; add(1, 1) = 103.
+    let r = run(&["--invoke", "add", "--call", "bump", "--call", "add 1 1", &w, "2", "3"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "105\n103\n"), "{}", r.stderr);
+    // Run as a command, it has no `_start`: the error says what it is instead.
+    let r = run(&[&w]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no `_start` export, so it is not a command"), "{}", r.stderr);
+    let r = run(&["--invoke", "nope", &w]);
+    assert!(r.stderr.contains("no function export named `nope`"), "{}", r.stderr);
+}
+
+#[test]
+fn a_missing_file_and_a_bad_flag_are_named() {
+    let r = run(&["no-such-file.wasm"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("no-such-file.wasm: cannot read the file"), "{}", r.stderr);
+    let r = run(&["--frobnicate", "x.wasm"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown option `--frobnicate`"), "{}", r.stderr);
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("wasi-runner-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -1,0 +1,253 @@
+//! Checks of the book's sources (every listing shown, every include real, every Rust block
+//! tested, every embedded command strict) and the book build itself.
+
+use crate::listing::{Listing, Target};
+use anyhow::{Context, Result};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Every `.md` file under `dir`, sorted.
+pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A fenced code block: its info string, first line number (1-based) and body lines.
+#[derive(Debug)]
+pub struct Fence {
+    pub info: String,
+    pub line: usize,
+    pub body: Vec<String>,
+}
+
+/// The fenced blocks of a markdown text (``` fences, as this book writes them).
+pub fn fences(text: &str) -> Vec<Fence> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, Fence)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        match &mut open {
+            None => {
+                if let Some(rest) = t.strip_prefix("```") {
+                    let ticks = "```".to_string() + &rest.chars().take_while(|c| *c == '`').collect::<String>();
+                    let info = rest.trim_start_matches('`').trim().to_string();
+                    open = Some((ticks, Fence { info, line: i + 1, body: Vec::new() }));
+                }
+            }
+            Some((ticks, fence)) => {
+                if t.starts_with(ticks.as_str()) && t.trim_start_matches('`').trim().is_empty() {
+                    out.push(std::mem::replace(fence, Fence { info: String::new(), line: 0, body: vec![] }));
+                    open = None;
+                } else {
+                    fence.body.push(line.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `{{#include path}}` / `{{#rustdoc_include path:anchor}}` directives on one line.
+pub fn includes(line: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find("{{#") {
+        let escaped = rest[..start].ends_with('\\'); // `\{{#include}}` is shown, not included
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim();
+        let arg = inner.strip_prefix("include ").or_else(|| inner.strip_prefix("rustdoc_include "));
+        if let (Some(arg), false) = (arg, escaped) {
+            let arg = arg.trim();
+            // `path:anchor`, `path:N:M` (line ranges, which this book does not use), or `path`.
+            match arg.split_once(':') {
+                Some((p, a)) => out.push((p.to_string(), Some(a.to_string()))),
+                None => out.push((arg.to_string(), None)),
+            }
+        }
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// `<!-- cmdrun ... -->` commands in a text.
+pub fn cmdruns(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("<!--") {
+            let after = &rest[start + 4..];
+            let Some(end) = after.find("-->") else { break };
+            if let Some(cmd) = after[..end].trim().strip_prefix("cmdrun ") {
+                out.push((i + 1, cmd.trim().to_string()));
+            }
+            rest = &after[end + 3..];
+        }
+    }
+    out
+}
+
+/// Whether a fence's info string makes it a Rust block (as mdbook and skeptic read it).
+pub fn is_rust(info: &str) -> bool {
+    info.split([',', ' ']).next() == Some("rust")
+}
+
+/// Checks `src/` against the listings. Returns one message per problem.
+pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
+    let src = root.join("src");
+    let mut problems = Vec::new();
+    let mut shown: BTreeSet<(String, Option<Target>)> = BTreeSet::new();
+    for file in markdown_files(&src)? {
+        let name = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let text = std::fs::read_to_string(&file)?;
+        let dir = file.parent().unwrap();
+        // Includes: the file must exist and hold the anchor; record which listing it shows.
+        for (n, line) in text.lines().enumerate() {
+            for (path, anchor) in includes(line) {
+                let target = dir.join(&path);
+                let at = format!("{name}:{}", n + 1);
+                let Ok(content) = std::fs::read_to_string(&target) else {
+                    problems.push(format!("{at}: includes `{path}`, which does not exist"));
+                    continue;
+                };
+                if let Some(a) = &anchor {
+                    if a.chars().all(|c| c.is_ascii_digit() || c == ':') {
+                        problems.push(format!("{at}: `{path}:{a}` includes by line number, which breaks silently; use an ANCHOR"));
+                    } else if !content.contains(&format!("ANCHOR: {a}")) {
+                        problems.push(format!("{at}: `{path}` has no `// ANCHOR: {a}`"));
+                    }
+                }
+                if let Ok(canon) = target.canonicalize() {
+                    for l in listings {
+                        if canon.starts_with(root.join(&l.dir)) {
+                            shown.insert((l.name.clone(), None));
+                        }
+                    }
+                }
+            }
+        }
+        // Embedded commands: strict, so a failure lands in the page as `cmdrun error` (which the
+        // build check then finds) instead of a silently partial output.
+        for (n, cmd) in cmdruns(&text) {
+            if !cmd.starts_with("--strict") {
+                problems.push(format!("{name}:{n}: `cmdrun {cmd}` must start with --strict, or a failure is silent"));
+            }
+            let words: Vec<&str> = cmd.split_whitespace().collect();
+            if let Some(i) = words.iter().position(|w| *w == "show") {
+                match (words.get(i + 1), words.get(i + 2).map(|t| Target::parse(t))) {
+                    (Some(dir), Some(Ok(t))) => match listings.iter().find(|l| l.dir == Path::new(dir)) {
+                        Some(l) if l.spec.targets.contains(&t) => {
+                            shown.insert((l.name.clone(), Some(t)));
+                        }
+                        Some(l) => problems.push(format!("{name}:{n}: listing `{}` is not built for {}", l.name, t.name())),
+                        None => problems.push(format!("{name}:{n}: `{dir}` is not a listing")),
+                    },
+                    _ => problems.push(format!("{name}:{n}: `show` takes a listing directory and a target")),
+                }
+            }
+        }
+        // Code blocks: every Rust block is either only includes (the listing is built and run)
+        // or inline (skeptic compiles and runs it); nothing is skipped.
+        for f in fences(&text) {
+            let at = format!("{name}:{}", f.line);
+            if f.info.is_empty() {
+                problems.push(format!("{at}: a code block without a language (mdbook would test it as Rust); label it console, text, sh, ..."));
+                continue;
+            }
+            if !is_rust(&f.info) {
+                continue;
+            }
+            let tags: Vec<&str> = f.info.split([',', ' ']).collect();
+            if tags.contains(&"ignore") {
+                problems.push(format!("{at}: `ignore` would leave this Rust block untested; make it a listing or a compiled block"));
+            }
+            let include_lines = f.body.iter().filter(|l| !includes(l).is_empty()).count();
+            if include_lines > 0 && include_lines != f.body.iter().filter(|l| !l.trim().is_empty()).count() {
+                problems.push(format!("{at}: a Rust block mixes `{{{{#include}}}}` with inline code; use one or the other"));
+            }
+        }
+    }
+    // Every listing appears in the book: its code included, or its output shown.
+    for l in listings {
+        if !shown.iter().any(|(n, _)| n == &l.name) {
+            problems.push(format!("listing `{}` ({}) is not included or shown by any chapter", l.name, l.dir.display()));
+        }
+        for t in &l.spec.targets {
+            if !shown.contains(&(l.name.clone(), Some(*t))) {
+                problems.push(format!(
+                    "listing `{}` is built for {} but no chapter shows that run (`<!-- cmdrun --strict $WASI_BOOK show {} {} -->`)",
+                    l.name,
+                    t.name(),
+                    l.dir.display(),
+                    t.name()
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Pages of the built book that carry a failed embedded command.
+pub fn cmdrun_errors(html_dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![html_dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                let text = std::fs::read_to_string(&p)?;
+                // cmdrun writes `**cmdrun error**: ...`, which renders as below.
+                if let Some(i) = text.find("<strong>cmdrun error</strong>") {
+                    let snippet: String = text[i..].chars().take(400).collect();
+                    out.push(format!("{}: an embedded command failed: {snippet}", p.display()));
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_includes_and_anchors() {
+        assert_eq!(
+            includes("{{#rustdoc_include ../listings/a/b/src/main.rs:all}}"),
+            vec![("../listings/a/b/src/main.rs".to_string(), Some("all".to_string()))]
+        );
+        assert_eq!(includes("{{#include x.rs}} and {{#include y.rs:z}}").len(), 2);
+        assert!(includes("plain text").is_empty());
+        assert!(includes(r"shown as \{{#include x.rs}}").is_empty());
+    }
+
+    #[test]
+    fn finds_fences_with_info_and_lines() {
+        let f = fences("a\n```rust\nfn main() {}\n```\n\n```\nx\n```\n");
+        assert_eq!(f.len(), 2);
+        assert_eq!((f[0].info.as_str(), f[0].line, f[0].body.len()), ("rust", 2, 1));
+        assert_eq!(f[1].info, "");
+    }
+
+    #[test]
+    fn finds_cmdruns() {
+        let c = cmdruns("x <!-- cmdrun --strict echo hi --> y\n<!-- not this -->");
+        assert_eq!(c, vec![(1, "--strict echo hi".to_string())]);
+    }
+}

@@ -1,0 +1,51 @@
+//! Running a process the way a reader's terminal shows it: stdout and stderr merged in the order
+//! they were written, stdin from a file (or empty), and a time limit after which it is killed.
+
+use anyhow::{Context, Result, bail};
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Captured {
+    /// stdout and stderr, interleaved as written.
+    pub output: String,
+    pub code: i32,
+}
+
+pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Result<Captured> {
+    let (mut reader, writer) = std::io::pipe().context("cannot create a pipe")?;
+    cmd.stdout(writer.try_clone()?).stderr(writer);
+    match stdin {
+        Some(path) => cmd.stdin(std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?),
+        None => cmd.stdin(Stdio::null()),
+    };
+    let what = format!("{cmd:?}");
+    let mut child = cmd.spawn().with_context(|| format!("cannot start {what}"))?;
+    // The command holds the pipe's write ends; drop them so the read below sees end-of-file.
+    drop(cmd);
+    let drain = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = reader.read_to_end(&mut buf);
+        buf
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("did not end within {limit:?} and was killed: {what}");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let output = String::from_utf8_lossy(&drain.join().unwrap()).into_owned();
+    // A signal has no exit code; report it as a shell would (128 + signal).
+    let code = status.code().unwrap_or_else(|| {
+        use std::os::unix::process::ExitStatusExt;
+        128 + status.signal().unwrap_or(0)
+    });
+    Ok(Captured { output, code })
+}

@@ -1,0 +1,8 @@
+//! The book's tooling as a library, so its checks can be tested on deliberately broken inputs
+//! (tests/bad_input.rs). The commands themselves are in main.rs.
+
+pub mod book;
+pub mod exec;
+pub mod listing;
+pub mod listings;
+pub mod tools;

@@ -1,0 +1,353 @@
+//! Finding, building and running the listings, and comparing each run with its transcript.
+
+use crate::exec::{Captured, capture};
+use crate::listing::{Build, Listing, METADATA_KEY, Spec, Target};
+use crate::tools;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// How long any one listing process may take before it is killed. The runner's own deadline
+/// (10 s by default) stops a guest long before this; this also covers host programs and a
+/// guest blocked in a host call (a sleep), which epoch interruption cannot reach.
+const PROCESS_LIMIT: Duration = Duration::from_secs(60);
+
+/// Every listing: workspace members under `listings/` (read with `cargo metadata`), plus
+/// crates the workspace excludes because their build is meant to fail.
+pub fn discover(root: &Path) -> Result<Vec<Listing>> {
+    let meta = cargo_metadata::MetadataCommand::new()
+        .manifest_path(root.join("Cargo.toml"))
+        .no_deps()
+        .exec()
+        .context("`cargo metadata` failed")?;
+    let listings_dir = root.join("listings");
+    let mut found = Vec::new();
+    let mut member_dirs = Vec::new();
+    for pkg in meta.workspace_packages() {
+        let manifest = pkg.manifest_path.as_std_path();
+        if !manifest.starts_with(&listings_dir) {
+            continue;
+        }
+        member_dirs.push(manifest.parent().unwrap().to_path_buf());
+        let spec = match pkg.metadata.get(METADATA_KEY) {
+            None => None,
+            Some(v) => Some(Spec::from_value(v.clone()).with_context(|| {
+                format!("listing `{}` ({}): [package.metadata.{METADATA_KEY}]", pkg.name, rel(root, manifest))
+            })?),
+        };
+        let cdylib = pkg.targets.iter().find(|t| t.crate_types.iter().any(|c| c.to_string() == "cdylib"));
+        let listing = Listing::new(root, &pkg.name, manifest, spec, cdylib.is_some(), cdylib.map(|t| t.name.as_str()))?;
+        if listing.spec.build == Build::Fails {
+            bail!(
+                "listing `{}`: `build = \"fails\"` but it is a workspace member, so it would break `cargo build` \
+                 at the root; add `{}` to `exclude` in the root Cargo.toml",
+                listing.name,
+                listing.dir.display()
+            );
+        }
+        found.push(listing);
+    }
+    // Crates the workspace does not build: each must be a deliberate compile-failure listing.
+    for manifest in listing_manifests(&listings_dir)? {
+        let dir = manifest.parent().unwrap();
+        if member_dirs.iter().any(|m| m == dir) {
+            continue;
+        }
+        let listing = Listing::from_manifest(root, dir.strip_prefix(root).unwrap_or(dir))?;
+        if listing.spec.build != Build::Fails {
+            bail!(
+                "{} is not a workspace member (is it in `exclude`?); only listings with `build = \"fails\"` may be",
+                rel(root, &manifest)
+            );
+        }
+        found.push(listing);
+    }
+    found.sort_by(|a, b| a.dir.cmp(&b.dir));
+    for pair in found.windows(2) {
+        if pair[0].name == pair[1].name {
+            bail!("two listings are named `{}`: {} and {}", pair[0].name, pair[0].dir.display(), pair[1].dir.display());
+        }
+    }
+    Ok(found)
+}
+
+/// `listings/<chapter>/<listing>/Cargo.toml`, exactly two levels down.
+fn listing_manifests(listings_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for chapter in read_dir_sorted(listings_dir)? {
+        if !chapter.is_dir() {
+            continue;
+        }
+        for listing in read_dir_sorted(&chapter)? {
+            let manifest = listing.join("Cargo.toml");
+            if manifest.is_file() {
+                out.push(manifest);
+            } else if listing.is_dir() {
+                bail!("{} has no Cargo.toml: every folder under listings/<chapter>/ is one crate", listing.display());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    v.sort();
+    Ok(v)
+}
+
+pub fn rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
+/// Builds every listing that should build, one cargo invocation per target (much faster than
+/// one per listing), plus extra packages (test fixtures) for the wasm targets.
+pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) -> Result<()> {
+    for target in Target::ALL {
+        let mut names: Vec<&str> = listings
+            .iter()
+            .filter(|l| l.spec.build == Build::Ok && l.spec.targets.contains(&target))
+            .map(|l| l.name.as_str())
+            .collect();
+        names.extend(extra.iter().filter(|(_, t)| *t == target).map(|(n, _)| *n));
+        if names.is_empty() {
+            continue;
+        }
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(root).arg("build").arg("--quiet");
+        match target.triple() {
+            Some(triple) => cmd.args(["--target", triple]),
+            None => cmd.arg("--release"),
+        };
+        for n in &names {
+            cmd.args(["-p", n]);
+        }
+        let status = cmd.status().context("cannot run cargo")?;
+        if !status.success() {
+            bail!("building the {} listings failed (see the compiler output above): {}", target.name(), names.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds one listing if any file in it is newer than its artifact (the `show` fast path:
+/// a stat of a few files instead of a cargo invocation).
+pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<()> {
+    let artifact = root.join(listing.artifact(target));
+    let built = std::fs::metadata(&artifact).and_then(|m| m.modified()).ok();
+    let newest_source = newest_mtime(&listing.abs_dir(root));
+    if let (Some(built), Some(src)) = (built, newest_source) {
+        if built >= src {
+            return Ok(());
+        }
+    }
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root).args(["build", "--quiet", "-p", &listing.name]);
+    match target.triple() {
+        Some(triple) => cmd.args(["--target", triple]),
+        None => cmd.arg("--release"),
+    };
+    let out = cmd.output().context("cannot run cargo")?;
+    if !out.status.success() {
+        bail!("listing `{}` ({}) does not build:\n{}", listing.name, target.name(), String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
+}
+
+fn newest_mtime(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).ok()?.flatten() {
+            let p = e.path();
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with("output.") {
+                continue; // transcripts are outputs, not sources
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(m) = e.metadata().and_then(|m| m.modified()) {
+                newest = newest.max(Some(m));
+            }
+        }
+    }
+    newest
+}
+
+/// The transcript of one run, as the book shows it: the reader's command, then what the
+/// terminal shows; a non-zero exit status is shown the way a shell reports it.
+pub fn transcript(command: &str, run: &Captured) -> String {
+    let mut t = format!("$ {command}\n{}", run.output);
+    if !t.ends_with('\n') {
+        t.push('\n');
+    }
+    if run.code != 0 {
+        t.push_str(&format!("$ echo $?\n{}\n", run.code));
+    }
+    t
+}
+
+/// Runs a listing directly (the runner or the host program, not through cargo) and returns
+/// its transcript: the fast path used by the tests and by every embedded output in the book.
+pub fn run_listing(root: &Path, listing: &Listing, target: Target) -> Result<(String, Captured)> {
+    let stdin = listing.spec.stdin.as_ref().map(|f| listing.abs_dir(root).join(f));
+    let run = if listing.spec.build == Build::Fails {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(root).env("CARGO_TARGET_DIR", root.join("target/build-fails"));
+        cmd.args(["build", "-q", "--manifest-path"]).arg(listing.dir.join("Cargo.toml"));
+        if let Some(triple) = target.triple() {
+            cmd.args(["--target", triple]);
+        }
+        capture(cmd, None, PROCESS_LIMIT)?
+    } else {
+        let mut cmd = match target {
+            Target::Host => Command::new(root.join(listing.artifact(target))),
+            _ => {
+                let mut c = Command::new(runner_path(root));
+                c.args(listing.runner_args(target));
+                c
+            }
+        };
+        if target == Target::Host {
+            cmd.args(&listing.spec.args);
+        }
+        cmd.current_dir(root);
+        capture(cmd, stdin.as_deref(), PROCESS_LIMIT)?
+    };
+    let run = Captured { output: normalise(root, &run.output), code: run.code };
+    Ok((transcript(&command_for(listing, target), &run), run))
+}
+
+/// What the transcript's first line says the reader types.
+pub fn command_for(listing: &Listing, target: Target) -> String {
+    if listing.spec.build == Build::Fails {
+        let triple = target.triple().map(|t| format!(" --target {t}")).unwrap_or_default();
+        format!("cargo build -q --manifest-path {}{triple}", listing.dir.join("Cargo.toml").display())
+    } else {
+        listing.reader_command(target)
+    }
+}
+
+/// Only what truly varies between machines: the checkout's absolute path.
+fn normalise(root: &Path, text: &str) -> String {
+    let root = root.display().to_string();
+    text.replace(&format!("{root}/"), "").replace(&root, ".")
+}
+
+pub fn runner_path(root: &Path) -> PathBuf {
+    root.join("target/release/wasi-runner")
+}
+
+/// A readable diff between the recorded transcript and this run.
+pub fn diff(expected_name: &str, expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header(expected_name, "this run")
+        .to_string()
+}
+
+/// One listing on one target, checked three ways. Returns the failures (empty: all passed).
+pub fn check(root: &Path, listing: &Listing, target: Target) -> Vec<String> {
+    let who = format!("listing `{}` ({}, {})", listing.name, listing.dir.display(), target.name());
+    let mut failures = Vec::new();
+    let path = listing.transcript_path(target);
+    let expected = match std::fs::read_to_string(root.join(&path)) {
+        Ok(t) => t,
+        Err(_) => {
+            return vec![format!("{who}: no transcript {}; record it with `cargo xtask bless {}`", path.display(), listing.name)];
+        }
+    };
+    // 1. The runner, directly: exactly the recorded transcript, and the declared exit code.
+    match run_listing(root, listing, target) {
+        Err(e) => failures.push(format!("{who}: {e:#}")),
+        Ok((actual, run)) => {
+            if actual != expected {
+                failures.push(format!(
+                    "{who}: the output differs from {} (if the change is intended: `cargo xtask bless {}`)\n{}",
+                    path.display(),
+                    listing.name,
+                    diff(&path.display().to_string(), &expected, &actual)
+                ));
+            }
+            let want = if listing.spec.build == Build::Fails { None } else { Some(listing.spec.exit_code) };
+            match want {
+                Some(code) if run.code != code => {
+                    failures.push(format!("{who}: exit code {} but `exit-code = {code}` is declared", run.code))
+                }
+                None if run.code == 0 => failures.push(format!("{who}: `build = \"fails\"` but it built")),
+                _ => {}
+            }
+        }
+    }
+    if !failures.is_empty() || listing.spec.build == Build::Fails {
+        return failures;
+    }
+    // 2. The command the book tells the reader to type, literally, through a shell.
+    let body = expected.split_once('\n').map(|(_, b)| b).unwrap_or("");
+    let literal = listing.reader_command(target);
+    if let Some(f) = check_literal(root, &who, &literal, body, listing.spec.exit_code, &[]) {
+        failures.push(f);
+    }
+    // 3. The same with the official wasmtime CLI, where the book shows one.
+    if let Ok(wasmtime) = listing.wasmtime_command(target) {
+        match tools::find(root, "wasmtime-cli") {
+            Err(e) => failures.push(format!("{who}: {e:#}")),
+            Ok(tool) => {
+                if let Some(f) = check_literal(root, &who, &wasmtime, body, listing.spec.exit_code, &[tool.bin_dir()]) {
+                    failures.push(f);
+                }
+            }
+        }
+    }
+    failures
+}
+
+/// Runs `line` with `sh -c` from the repo root and compares what a terminal would show.
+fn check_literal(root: &Path, who: &str, line: &str, body: &str, code: i32, path_first: &[PathBuf]) -> Option<String> {
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(root).arg("-c").arg(line);
+    if !path_first.is_empty() {
+        let mut paths: Vec<PathBuf> = path_first.to_vec();
+        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        cmd.env("PATH", std::env::join_paths(paths).unwrap());
+    }
+    let run = match capture(cmd, None, PROCESS_LIMIT) {
+        Ok(r) => r,
+        Err(e) => return Some(format!("{who}: `{line}`: {e:#}")),
+    };
+    let expected_output = match body.rfind("$ echo $?\n") {
+        Some(i) if code != 0 => &body[..i],
+        _ => body,
+    };
+    let output = normalise(root, &run.output);
+    // A trap is reported in each runtime's own words; there only the guest's own output (what
+    // came before the runtime's error line) and the exit code must agree.
+    let (a, b) = if code == wasi_runner_trap_code() {
+        (before_error(expected_output), before_error(&output))
+    } else {
+        (expected_output, output.as_str())
+    };
+    if a != b || run.code != code {
+        return Some(format!(
+            "{who}: the book's command `{line}` does not reproduce the transcript (exit code {} vs {code})\n{}",
+            run.code,
+            diff("transcript", a, b)
+        ));
+    }
+    None
+}
+
+fn before_error(s: &str) -> &str {
+    let cut = ["error: ", "Error: "].iter().filter_map(|m| s.find(m)).min().unwrap_or(s.len());
+    &s[..cut]
+}
+
+/// `wasi_runner::TRAP_EXIT_CODE`, which is also what `wasmtime run` uses on Unix.
+fn wasi_runner_trap_code() -> i32 {
+    134
+}

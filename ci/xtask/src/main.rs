@@ -1,0 +1,356 @@
+//! The book's maintenance commands. Readers and CI reach them through `ci/book` (which first
+//! makes sure the pinned toolchain is installed); contributors can use `cargo xtask ...`.
+
+use anyhow::{Context, Result, bail};
+use xtask::listing::{self, Listing, Target};
+use xtask::{book, exec, listings, tools};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const HELP: &str = "\
+usage: ci/book <command>   (or: cargo xtask <command>)
+
+  serve               set everything up, then serve the book on http://127.0.0.1:3000
+  test                set everything up, then run every test (listings, book, links, snippets)
+  setup               install the pinned tools, build the runner and every listing
+  bless [LISTING...]  re-record the transcripts (output.<target>.txt) of all or some listings
+  show DIR TARGET     print a listing's commands and live output as markdown (used by the book)
+  sh 'COMMAND'        run a command from the repository root; print it and its output as markdown
+  versions            print the versions this book is tested with (used by the book)
+  measure             print timings: embedded runs, a book build, the runner's compile cache
+";
+
+/// The repository root: two levels above this crate (`ci/xtask`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("setup") => setup(&root()).map(|_| ()),
+        Some("bless") => bless(&args[1..]),
+        Some("show") if args.len() == 3 => show(&args[1], &args[2]),
+        Some("sh") if args.len() == 2 => shell(&args[1]),
+        Some("versions") => versions(),
+        Some("measure") => measure(),
+        Some("help") | Some("--help") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command `{other}`\n\n{HELP}")),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
+fn setup(root: &Path) -> Result<Vec<Listing>> {
+    check_targets()?;
+    for tool in tools::pinned(root)? {
+        tool.ensure(root)?;
+    }
+    cargo(root, &["build", "--quiet", "--release", "-p", "wasi-runner"]).context("building the runner")?;
+    let all = listings::discover(root)?;
+    // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
+    // those tests find it.
+    listings::build_all(root, &all, &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)])?;
+    Ok(all)
+}
+
+fn check_targets() -> Result<()> {
+    let out = Command::new("rustc").args(["--print", "sysroot"]).output().context("cannot run rustc")?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    for t in ["wasm32-wasip1", "wasm32-wasip2"] {
+        if !sysroot.join("lib/rustlib").join(t).is_dir() {
+            bail!("the Rust target {t} is not installed; run `rustup target add {t}` (ci/book does this for you)");
+        }
+    }
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new("cargo").current_dir(root).args(args).status().context("cannot run cargo")?;
+    if !status.success() {
+        bail!("`cargo {}` failed", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs mdbook from the pinned install, with the pinned preprocessors first on PATH and
+/// `$WASI_BOOK` pointing at this binary for the book's `cmdrun` lines.
+fn mdbook(root: &Path, args: &[&str]) -> Result<std::process::ExitStatus> {
+    let mdbook = tools::find(root, "mdbook")?;
+    let mut paths = vec![];
+    for t in tools::pinned(root)? {
+        paths.push(t.bin_dir());
+    }
+    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    Command::new(mdbook.path())
+        .current_dir(root)
+        .args(args)
+        .env("PATH", std::env::join_paths(paths)?)
+        .env("WASI_BOOK", std::env::current_exe()?)
+        .status()
+        .context("cannot run mdbook")
+}
+
+fn serve() -> Result<()> {
+    let root = root();
+    setup(&root)?;
+    eprintln!("xtask: serving the book on http://127.0.0.1:3000 (Ctrl-C stops it)");
+    let status = mdbook(&root, &["serve", "--hostname", "127.0.0.1", "--port", "3000"])?;
+    if !status.success() {
+        bail!("mdbook serve failed ({status})");
+    }
+    Ok(())
+}
+
+/// Collects pass/fail per check and prints the failures in full at the end.
+#[derive(Default)]
+struct Report {
+    passed: usize,
+    failures: Vec<String>,
+}
+
+impl Report {
+    fn record(&mut self, name: &str, problems: Vec<String>) {
+        if problems.is_empty() {
+            self.passed += 1;
+            eprintln!("ok      {name}");
+        } else {
+            eprintln!("FAILED  {name}");
+            for p in &problems {
+                eprintln!("        {}", p.lines().next().unwrap_or(""));
+            }
+            self.failures.extend(problems);
+        }
+    }
+}
+
+fn test() -> Result<()> {
+    let root = root();
+    let started = Instant::now();
+    let all = setup(&root)?;
+    let mut report = Report::default();
+
+    for l in &all {
+        for &t in &l.spec.targets {
+            report.record(&format!("listing {} ({})", l.name, t.name()), listings::check(&root, l, t));
+        }
+    }
+    report.record("book sources: includes, code blocks, embedded commands", book::check_sources(&root, &all)?);
+
+    // Unit and integration tests of the tools, the runner's bad-input tests, and skeptic's
+    // compile-and-run of every inline Rust block in src/.
+    let status = Command::new("cargo")
+        .current_dir(&root)
+        .args(["test", "--release", "--workspace", "--quiet"])
+        .status()
+        .context("cannot run cargo test")?;
+    report.record(
+        "cargo test --release --workspace (tools, runner bad inputs, book snippets)",
+        if status.success() { vec![] } else { vec![format!("cargo test failed ({status}); its output is above")] },
+    );
+
+    // The book itself: every embedded command runs live; linkcheck checks every internal link.
+    let _ = std::fs::remove_dir_all(root.join("book"));
+    let status = mdbook(&root, &["build"])?;
+    let mut problems = vec![];
+    if !status.success() {
+        problems.push(format!("mdbook build failed ({status}): see its output above (a broken link is reported by linkcheck)"));
+    }
+    let html = root.join("book/html");
+    if html.is_dir() {
+        problems.extend(book::cmdrun_errors(&html)?);
+    } else {
+        problems.push("mdbook build produced no book/html".into());
+    }
+    if !root.join("book/linkcheck").is_dir() {
+        problems.push("mdbook-linkcheck did not run (no book/linkcheck)".into());
+    }
+    report.record("mdbook build (live outputs, cmdrun errors, linkcheck)", problems);
+
+    let failed = report.failures.len();
+    if failed > 0 {
+        eprintln!("\n---- failures ----");
+        for f in &report.failures {
+            eprintln!("{f}\n");
+        }
+    }
+    eprintln!("\nfinished in {} s", started.elapsed().as_secs());
+    println!("xtask: {} passed, {} failed", report.passed, failed);
+    if failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn select<'a>(all: &'a [Listing], names: &[String]) -> Result<Vec<&'a Listing>> {
+    if names.is_empty() {
+        return Ok(all.iter().collect());
+    }
+    names
+        .iter()
+        .map(|n| all.iter().find(|l| &l.name == n).with_context(|| format!("no listing named `{n}`")))
+        .collect()
+}
+
+fn bless(names: &[String]) -> Result<()> {
+    let root = root();
+    let all = setup(&root)?;
+    for l in select(&all, names)? {
+        for &t in &l.spec.targets {
+            let (transcript, _) = listings::run_listing(&root, l, t)?;
+            let path = root.join(l.transcript_path(t));
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            if old != transcript {
+                std::fs::write(&path, &transcript)?;
+                eprintln!("updated {}", l.transcript_path(t).display());
+            }
+        }
+    }
+    eprintln!("review the changes with `git diff listings/`");
+    Ok(())
+}
+
+/// Markdown for one listing run: the command to copy, the live transcript, and the official
+/// CLI's equivalent (or why there is none). Fails if the run's exit code is not the declared one.
+fn show(dir: &str, target: &str) -> Result<()> {
+    let root = root();
+    let target = Target::parse(target)?;
+    let l = Listing::from_manifest(&root, Path::new(dir))?;
+    if !l.spec.targets.contains(&target) {
+        bail!("listing `{}` is not built for {}", l.name, target.name());
+    }
+    if l.spec.build == listing::Build::Ok {
+        listings::build_if_stale(&root, &l, target)?;
+    }
+    let (transcript, run) = listings::run_listing(&root, &l, target)?;
+    let mut md = format!("```sh\n{}\n```\n\n```console\n{transcript}```\n", listings::command_for(&l, target));
+    if l.spec.build == listing::Build::Ok {
+        match l.wasmtime_command(target) {
+            Ok(w) => md.push_str(&format!(
+                "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}\n{w}\n```\n",
+                l.build_command(target)
+            )),
+            Err(why) if target != Target::Host => {
+                md.push_str(&format!("\n*No `wasmtime run` equivalent: {why}.*\n"))
+            }
+            Err(_) => {}
+        }
+        if run.code != l.spec.exit_code {
+            print!("{md}");
+            bail!("listing `{}` exited with {} but declares `exit-code = {}`", l.name, run.code, l.spec.exit_code);
+        }
+    }
+    print!("{md}");
+    Ok(())
+}
+
+/// Markdown for a tool command run live from the repository root (for example inspecting a
+/// listing's artifact): the command to copy and its transcript. Fails if the command fails.
+fn shell(command: &str) -> Result<()> {
+    let root = root();
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(&root).arg("-c").arg(command);
+    let run = exec::capture(cmd, None, std::time::Duration::from_secs(60))?;
+    let transcript = listings::transcript(command, &run);
+    print!("```sh\n{command}\n```\n\n```console\n{transcript}```\n");
+    if run.code != 0 {
+        bail!("`{command}` exited with {}", run.code);
+    }
+    Ok(())
+}
+
+/// The "tested with" table, read from the files that pin each version.
+fn versions() -> Result<()> {
+    let root = root();
+    let toolchain: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("rust-toolchain.toml"))?)?;
+    let channel = toolchain["toolchain"]["channel"].as_str().context("rust-toolchain.toml: no channel")?.to_string();
+    let lock: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock"))?)?;
+    let locked = |name: &str| -> Result<String> {
+        let packages = lock["package"].as_array().context("Cargo.lock: no packages")?;
+        let mut versions: Vec<&str> = packages
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(name))
+            .filter_map(|p| p["version"].as_str())
+            .collect();
+        versions.dedup();
+        if versions.is_empty() {
+            bail!("Cargo.lock has no `{name}`");
+        }
+        Ok(versions.join(", "))
+    };
+    println!("| What | Version | Pinned in |");
+    println!("|---|---|---|");
+    println!("| Rust (rustc, cargo; targets `wasm32-wasip1`, `wasm32-wasip2`) | {channel} | `rust-toolchain.toml` |");
+    for krate in ["wasmtime", "wasmtime-wasi", "skeptic"] {
+        println!("| `{krate}` crate | {} | `Cargo.lock` |", locked(krate)?);
+    }
+    for t in tools::pinned(&root)? {
+        println!("| `{}` ({}) | {} | `ci/tools.toml` |", t.krate, t.bin, t.version);
+    }
+    Ok(())
+}
+
+/// Prints timings (never asserted): the cost of one embedded listing run, of a whole book build,
+/// and of the runner with and without its compiled-code cache.
+fn measure() -> Result<()> {
+    let root = root();
+    let all = setup(&root)?;
+    let exe = std::env::current_exe()?;
+    let time = |f: &mut dyn FnMut() -> Result<()>| -> Result<f64> {
+        let t = Instant::now();
+        f()?;
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    println!("measure: one `show` (xtask + runner, warm cache), mean of 10 runs:");
+    for l in all.iter().filter(|l| l.spec.build == listing::Build::Ok) {
+        for &t in &l.spec.targets {
+            let dir = l.dir.display().to_string();
+            let mut run = || -> Result<()> {
+                let out = Command::new(&exe).args(["show", &dir, t.name()]).output()?;
+                if !out.status.success() {
+                    bail!("show {dir} {} failed", t.name());
+                }
+                Ok(())
+            };
+            run()?; // warm the cache
+            let mut total = 0.0;
+            for _ in 0..10 {
+                total += time(&mut run)?;
+            }
+            println!("  {:<40} {:>6.1} ms", format!("{} ({})", l.name, t.name()), total / 10.0);
+        }
+    }
+    if let Some(l) = all.iter().find(|l| l.spec.targets.contains(&Target::Wasip1)) {
+        let wasm = root.join(l.artifact(Target::Wasip1));
+        let runner = listings::runner_path(&root);
+        for (label, extra) in [("runner, compiled-code cache", None), ("runner, --no-cache (Cranelift every run)", Some("--no-cache"))] {
+            let mut run = || -> Result<()> {
+                let mut c = Command::new(&runner);
+                c.args(extra).arg(&wasm).stdout(std::process::Stdio::null());
+                c.status()?;
+                Ok(())
+            };
+            run()?;
+            let mut total = 0.0;
+            for _ in 0..10 {
+                total += time(&mut run)?;
+            }
+            println!("measure: {label}: {:.1} ms per run ({})", total / 10.0, l.name);
+        }
+    }
+    let build = time(&mut || {
+        mdbook(&root, &["build"])?;
+        Ok(())
+    })?;
+    println!("measure: full `mdbook build` with every output embedded live: {:.2} s", build / 1000.0);
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! The book's checks against broken inputs: each test builds a small fake repository in a
+//! temporary directory and asserts that the check fails, naming the listing (or page) and why.
+//! Runs need the real runner and the real `hello` artifact, which `cargo xtask setup` builds;
+//! the fake repository reaches them through a `target` symlink.
+
+use std::path::{Path, PathBuf};
+use xtask::listing::{Listing, Target};
+use xtask::{book, listings};
+
+fn real_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// A fake repository with one listing, `listings/ch/hello`, whose metadata table is `meta`.
+fn fake_repo(test: &str, meta: &str) -> PathBuf {
+    let real = real_root();
+    for needed in ["target/release/wasi-runner", "target/wasm32-wasip1/debug/hello.wasm"] {
+        assert!(real.join(needed).exists(), "{needed} is missing: run `cargo xtask setup` first");
+    }
+    let root = std::env::temp_dir().join(format!("xtask-test-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("listings/ch/hello");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::os::unix::fs::symlink(real.join("target"), root.join("target")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[package.metadata.wasi-book]\n{meta}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/main.rs"), "// ANCHOR: all\nfn main() {}\n// ANCHOR_END: all\n").unwrap();
+    root
+}
+
+fn listing(root: &Path) -> Result<Listing, String> {
+    Listing::from_manifest(root, Path::new("listings/ch/hello")).map_err(|e| format!("{e:#}"))
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    std::fs::write(root.join(rel), text).unwrap();
+}
+
+#[test]
+fn output_drift_fails_with_a_diff_naming_the_listing() {
+    let root = fake_repo("drift", "targets = [\"wasip1\"]");
+    write(&root, "listings/ch/hello/output.wasip1.txt", "$ cargo run -q -p hello --target wasm32-wasip1\nHello, world!\n");
+    let failures = listings::check(&root, &listing(&root).unwrap(), Target::Wasip1);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    let f = &failures[0];
+    assert!(f.starts_with("listing `hello` (listings/ch/hello, wasip1): the output differs"), "{f}");
+    assert!(f.contains("-Hello, world!\n+Hello, WASI!"), "{f}");
+    assert!(f.contains("cargo xtask bless hello"), "{f}");
+}
+
+#[test]
+fn a_missing_transcript_is_named_with_the_command_that_records_it() {
+    let root = fake_repo("missing", "targets = [\"wasip1\"]");
+    let failures = listings::check(&root, &listing(&root).unwrap(), Target::Wasip1);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(failures[0].contains("no transcript listings/ch/hello/output.wasip1.txt"), "{}", failures[0]);
+    assert!(failures[0].contains("`cargo xtask bless hello`"), "{}", failures[0]);
+}
+
+#[test]
+fn a_wrong_exit_code_is_reported() {
+    let root = fake_repo("exit", "targets = [\"wasip1\"]\nexit-code = 3");
+    write(&root, "listings/ch/hello/output.wasip1.txt", "$ cargo run -q -p hello --target wasm32-wasip1\nHello, WASI!\n");
+    let failures = listings::check(&root, &listing(&root).unwrap(), Target::Wasip1);
+    assert!(failures.iter().any(|f| f.contains("exit code 0 but `exit-code = 3` is declared")), "{failures:?}");
+}
+
+#[test]
+fn an_unknown_metadata_key_or_a_bad_value_names_the_listing_and_the_key() {
+    let root = fake_repo("unknown-key", "targets = [\"wasip1\"]\nenviron = { A = \"b\" }");
+    let e = listing(&root).unwrap_err();
+    assert!(e.contains("listing `hello`"), "{e}");
+    assert!(e.contains("unknown field `environ`"), "{e}");
+    let root = fake_repo("bad-value", "targets = [\"wasip1\"]\ndirs = [{ host = \"nope\", guest = \"/d\" }]");
+    let e = listing(&root).unwrap_err();
+    assert!(e.contains("listing `hello`") && e.contains("host directory `nope` does not exist"), "{e}");
+}
+
+#[test]
+fn a_listing_no_chapter_shows_and_an_include_of_a_missing_file_fail() {
+    let root = fake_repo("sources", "targets = [\"wasip1\"]");
+    let l = listing(&root).unwrap();
+    write(&root, "src/chapter.md", "# C\n\n```rust\n{{#rustdoc_include ../listings/ch/hello/src/nope.rs:all}}\n```\n");
+    let problems = book::check_sources(&root, std::slice::from_ref(&l)).unwrap();
+    let all = problems.join("\n");
+    assert!(all.contains("src/chapter.md:4: includes `../listings/ch/hello/src/nope.rs`, which does not exist"), "{all}");
+    assert!(all.contains("listing `hello` (listings/ch/hello) is not included or shown by any chapter"), "{all}");
+}
+
+#[test]
+fn unsafe_book_sources_are_refused() {
+    let root = fake_repo("unsafe-sources", "targets = [\"wasip1\"]");
+    let l = listing(&root).unwrap();
+    write(
+        &root,
+        "src/chapter.md",
+        "```rust\n{{#rustdoc_include ../listings/ch/hello/src/main.rs:missing}}\n```\n\n\
+         <!-- cmdrun $WASI_BOOK show listings/ch/hello wasip1 -->\n\n```\nno language\n```\n\n\
+         ```rust,ignore\nfn main() {}\n```\n",
+    );
+    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
+    assert!(all.contains("has no `// ANCHOR: missing`"), "{all}");
+    assert!(all.contains("must start with --strict"), "{all}");
+    assert!(all.contains("src/chapter.md:7: a code block without a language"), "{all}");
+    assert!(all.contains("src/chapter.md:11: `ignore` would leave this Rust block untested"), "{all}");
+}
+
+#[test]
+fn a_failed_embedded_command_in_the_built_book_is_found() {
+    let root = fake_repo("cmdrun-error", "targets = [\"wasip1\"]");
+    let html = root.join("book/html");
+    std::fs::create_dir_all(&html).unwrap();
+    write(&root, "book/html/ok.html", "<p>fine</p>");
+    write(&root, "book/html/bad.html", "<p><strong>cmdrun error</strong>: 'x' returned exit code 1 instead of 0.</p>");
+    let errors = book::cmdrun_errors(&html).unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("bad.html: an embedded command failed"), "{}", errors[0]);
+}
+
+#[test]
+fn a_listing_that_hangs_is_killed_and_named() {
+    // The runner's own deadline stops a guest (tested in the runner's tests); this is the
+    // outer guard for whatever the deadline cannot reach. Here: a 1 ms process limit.
+    let mut cmd = std::process::Command::new("sleep");
+    cmd.arg("5");
+    let err = xtask::exec::capture(cmd, None, std::time::Duration::from_millis(1)).err().expect("killed");
+    assert!(format!("{err:#}").contains("did not end within"), "{err:#}");
+}
