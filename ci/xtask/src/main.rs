@@ -12,6 +12,7 @@ const HELP: &str = "\
 usage: ci/book <command>   (or: cargo xtask <command>)
 
   serve               set everything up, then serve the book on http://127.0.0.1:3000
+                      (another port: WASI_BOOK_PORT=N)
   test                set everything up, then run every test (listings, book, links, snippets)
   setup               install the pinned tools, build the runner and every listing
   bless [LISTING...]  re-record the transcripts (output.<target>.txt) of all or some listings
@@ -103,8 +104,9 @@ fn mdbook(root: &Path, args: &[&str]) -> Result<std::process::ExitStatus> {
 fn serve() -> Result<()> {
     let root = root();
     setup(&root)?;
-    eprintln!("xtask: serving the book on http://127.0.0.1:3000 (Ctrl-C stops it)");
-    let status = mdbook(&root, &["serve", "--hostname", "127.0.0.1", "--port", "3000"])?;
+    let port = std::env::var("WASI_BOOK_PORT").unwrap_or_else(|_| "3000".into());
+    eprintln!("xtask: serving the book on http://127.0.0.1:{port} (Ctrl-C stops it)");
+    let status = mdbook(&root, &["serve", "--hostname", "127.0.0.1", "--port", &port])?;
     if !status.success() {
         bail!("mdbook serve failed ({status})");
     }
