@@ -108,7 +108,8 @@ pub fn is_rust(info: &str) -> bool {
 pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     let src = root.join("src");
     let mut problems = Vec::new();
-    let mut shown: BTreeSet<(String, Option<Target>)> = BTreeSet::new();
+    // (listing, run, target) pairs the book shows; (listing, "", None) for an include.
+    let mut shown: BTreeSet<(String, String, Option<Target>)> = BTreeSet::new();
     for file in markdown_files(&src)? {
         let name = file.strip_prefix(root).unwrap_or(&file).display().to_string();
         let text = std::fs::read_to_string(&file)?;
@@ -132,7 +133,7 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                 if let Ok(canon) = target.canonicalize() {
                     for l in listings {
                         if canon.starts_with(root.join(&l.dir)) {
-                            shown.insert((l.name.clone(), None));
+                            shown.insert((l.name.clone(), String::new(), None));
                         }
                     }
                 }
@@ -146,15 +147,19 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
             }
             let words: Vec<&str> = cmd.split_whitespace().collect();
             if let Some(i) = words.iter().position(|w| *w == "show") {
+                let run_name = words.get(i + 3).copied().unwrap_or("");
                 match (words.get(i + 1), words.get(i + 2).map(|t| Target::parse(t))) {
                     (Some(dir), Some(Ok(t))) => match listings.iter().find(|l| l.dir == Path::new(dir)) {
-                        Some(l) if l.spec.targets.contains(&t) => {
-                            shown.insert((l.name.clone(), Some(t)));
-                        }
-                        Some(l) => problems.push(format!("{name}:{n}: listing `{}` is not built for {}", l.name, t.name())),
+                        Some(l) => match l.spec.run(run_name) {
+                            Some(run) if l.spec.targets_of(run).contains(&t) => {
+                                shown.insert((l.name.clone(), run_name.to_string(), Some(t)));
+                            }
+                            Some(run) => problems.push(format!("{name}:{n}: {} is not declared", l.describe(run, t))),
+                            None => problems.push(format!("{name}:{n}: listing `{}` has no run `{run_name}`", l.name)),
+                        },
                         None => problems.push(format!("{name}:{n}: `{dir}` is not a listing")),
                     },
-                    _ => problems.push(format!("{name}:{n}: `show` takes a listing directory and a target")),
+                    _ => problems.push(format!("{name}:{n}: `show` takes a listing directory, a target and maybe a run")),
                 }
             }
         }
@@ -181,17 +186,17 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     }
     // Every listing appears in the book: its code included, or its output shown.
     for l in listings {
-        if !shown.iter().any(|(n, _)| n == &l.name) {
+        if !shown.iter().any(|(n, _, _)| n == &l.name) {
             problems.push(format!("listing `{}` ({}) is not included or shown by any chapter", l.name, l.dir.display()));
         }
-        for t in &l.spec.targets {
-            if !shown.contains(&(l.name.clone(), Some(*t))) {
+        for (run, t) in l.runs() {
+            if !shown.contains(&(l.name.clone(), run.name.clone(), Some(t))) {
                 problems.push(format!(
-                    "listing `{}` is built for {} but no chapter shows that run (`<!-- cmdrun --strict $WASI_BOOK show {} {} -->`)",
-                    l.name,
-                    t.name(),
+                    "{} is declared but no chapter shows it (`<!-- cmdrun --strict $WASI_BOOK show {} {} {}-->`)",
+                    l.describe(run, t),
                     l.dir.display(),
-                    t.name()
+                    t.name(),
+                    if run.name.is_empty() { String::new() } else { format!("{} ", run.name) }
                 ));
             }
         }

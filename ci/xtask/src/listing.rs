@@ -78,15 +78,81 @@ pub struct Dir {
     pub read_only: bool,
 }
 
-/// `[package.metadata.wasi-book]`. Every key but `targets` is optional; an unknown key is an
-/// error, so a typo cannot silently drop a grant or an expectation.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `exit-code = 42`, or per target: `exit-code = { wasip1 = 42, wasip2 = 1 }` (unlisted: 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExitCode {
+    All(i32),
+    PerTarget(BTreeMap<Target, i32>),
+}
+
+impl<'de> Deserialize<'de> for ExitCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Hand-written rather than `untagged`, so a bad value gets a message that says what
+        // is expected instead of "did not match any variant".
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExitCode;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an exit code, or a table of them per target like { wasip1 = 42, wasip2 = 1 }")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ExitCode, E> {
+                i32::try_from(v).map(ExitCode::All).map_err(|_| E::custom("exit code out of range"))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ExitCode, E> {
+                i32::try_from(v).map(ExitCode::All).map_err(|_| E::custom("exit code out of range"))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, a: A) -> Result<ExitCode, A::Error> {
+                BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(a)).map(ExitCode::PerTarget)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Default for ExitCode {
+    fn default() -> Self {
+        ExitCode::All(0)
+    }
+}
+
+impl ExitCode {
+    pub fn for_target(&self, t: Target) -> i32 {
+        match self {
+            ExitCode::All(c) => *c,
+            ExitCode::PerTarget(m) => m.get(&t).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// Output that varies from run to run (a time, a random number) is replaced by a fixed text
+/// before it is compared; the book still shows the real output. Whatever property makes the
+/// output right (a clock that never goes back, a length) the listing checks and prints itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redact {
+    pub pattern: String,
+    pub with: String,
+}
+
+impl PartialEq for Redact {
+    fn eq(&self, o: &Self) -> bool {
+        (&self.pattern, &self.with) == (&o.pattern, &o.with)
+    }
+}
+impl Eq for Redact {}
+
+/// One way of running a listing: the listing's top-level keys are its main run; `runs` adds
+/// named ones (the same program with other grants, say), each recorded in its own transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Spec {
-    pub targets: Vec<Target>,
+pub struct Run {
+    /// Empty for the main run; a named run's transcript is `output.<name>.<target>.txt`.
     #[serde(default)]
-    pub kind: Kind,
-    /// argv[1..] for a command; the arguments of `invoke` for a reactor.
+    pub name: String,
+    /// Only these of the listing's targets (default: all of them).
+    #[serde(default)]
+    pub targets: Option<Vec<Target>>,
+    /// argv[1..] for a command; the arguments of `invoke` when an export is called.
     #[serde(default)]
     pub args: Vec<String>,
     #[serde(default)]
@@ -99,16 +165,16 @@ pub struct Spec {
     /// Grant TCP/UDP and name lookup (WASI 0.2). Off: the guest is denied.
     #[serde(default)]
     pub network: bool,
-    /// Reactor: the export called first (after `_initialize`), with `args`.
+    /// Call this export (after `_initialize`, if exported) instead of running `_start`.
     #[serde(default)]
     pub invoke: Option<String>,
-    /// Reactor: further calls on the same instance, each "export arg...".
+    /// Further calls on the same instance, each "export arg...".
     #[serde(default)]
     pub calls: Vec<String>,
     #[serde(default)]
-    pub exit_code: i32,
+    pub exit_code: ExitCode,
     #[serde(default)]
-    pub build: Build,
+    pub redact: Vec<Redact>,
     /// Wall-clock limit for one run, in milliseconds (the runner's default otherwise).
     #[serde(default)]
     pub deadline_ms: Option<u64>,
@@ -117,13 +183,59 @@ pub struct Spec {
     pub memory_mib: Option<u64>,
 }
 
+/// The keys that describe the listing as a whole; everything else at the top level is its
+/// main run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Header {
+    targets: Vec<Target>,
+    #[serde(default)]
+    kind: Kind,
+    #[serde(default)]
+    build: Build,
+    #[serde(default)]
+    runs: Vec<serde_json::Value>,
+}
+const HEADER_KEYS: [&str; 4] = ["targets", "kind", "build", "runs"];
+
+/// `[package.metadata.wasi-book]`. An unknown key is an error, so a typo cannot silently drop
+/// a grant or an expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    pub targets: Vec<Target>,
+    pub kind: Kind,
+    pub build: Build,
+    /// The main run first, then the named ones.
+    pub runs: Vec<Run>,
+}
+
 impl Spec {
-    /// Parses and checks a metadata table, given as JSON (from `cargo metadata`) or TOML.
-    pub fn from_value<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Spec, D::Error> {
-        Spec::deserialize(value)
+    /// Parses a metadata table, given as JSON (from `cargo metadata`) or as TOML.
+    pub fn from_value(value: impl serde::Serialize) -> Result<Spec> {
+        let value = serde_json::to_value(value)?;
+        let serde_json::Value::Object(mut table) = value else { bail!("is not a table") };
+        let header_table: serde_json::Map<String, serde_json::Value> =
+            HEADER_KEYS.iter().filter_map(|k| table.remove(*k).map(|v| (k.to_string(), v))).collect();
+        // serde_path_to_error puts the offending key in front of the message.
+        let header: Header = serde_path_to_error::deserialize(serde_json::Value::from(header_table))?;
+        if table.contains_key("name") {
+            bail!("`name` is only for the entries of `runs`");
+        }
+        let mut runs = vec![serde_path_to_error::deserialize::<_, Run>(serde_json::Value::from(table))?];
+        for (i, r) in header.runs.into_iter().enumerate() {
+            let run: Run = serde_path_to_error::deserialize(r).with_context(|| format!("runs[{i}]"))?;
+            if run.name.is_empty() || !run.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                bail!("runs[{i}]: needs a `name` of letters, digits and dashes");
+            }
+            if runs.iter().any(|r| r.name == run.name) {
+                bail!("runs[{i}]: two runs are named `{}`", run.name);
+            }
+            runs.push(run);
+        }
+        Ok(Spec { targets: header.targets, kind: header.kind, build: header.build, runs })
     }
 
-    fn validate(&self) -> Result<()> {
+    pub fn validate(&self) -> Result<()> {
         if self.targets.is_empty() {
             bail!("`targets` is empty: give at least one of wasip1, wasip2, host");
         }
@@ -134,22 +246,53 @@ impl Spec {
         match self.kind {
             Kind::Host if !host => bail!("`kind = \"host\"` needs `targets = [\"host\"]`"),
             Kind::Command | Kind::Reactor if host => bail!("`targets = [\"host\"]` needs `kind = \"host\"`"),
-            Kind::Reactor if self.invoke.is_none() => bail!("`kind = \"reactor\"` needs `invoke` (the export to call)"),
             Kind::Reactor if self.targets.contains(&Target::Wasip2) => {
                 bail!("`kind = \"reactor\"` is WASI 0.1 only: a wasip2 library is a component with typed exports")
             }
-            Kind::Command | Kind::Host if self.invoke.is_some() || !self.calls.is_empty() => {
-                bail!("`invoke` and `calls` are for `kind = \"reactor\"`")
-            }
             _ => {}
         }
-        if self.network && self.targets.contains(&Target::Wasip1) {
-            bail!("`network = true` with wasip1: WASI 0.1 has no sockets API to grant");
-        }
-        if !(0..=255).contains(&self.exit_code) {
-            bail!("`exit-code = {}` is outside 0..=255", self.exit_code);
+        for run in &self.runs {
+            let at = if run.name.is_empty() { String::new() } else { format!("run `{}`: ", run.name) };
+            let targets = self.targets_of(run);
+            if let Some(ts) = &run.targets {
+                if let Some(t) = ts.iter().find(|t| !self.targets.contains(t)) {
+                    bail!("{at}`targets` names {}, which the listing is not built for", t.name());
+                }
+            }
+            match self.kind {
+                Kind::Reactor if run.invoke.is_none() => bail!("{at}`kind = \"reactor\"` needs `invoke` (the export to call)"),
+                Kind::Host if run.invoke.is_some() => bail!("{at}`invoke` and `calls` are for WebAssembly listings"),
+                _ => {}
+            }
+            if !run.calls.is_empty() && run.invoke.is_none() {
+                bail!("{at}`calls` needs `invoke` first");
+            }
+            if run.network && targets.contains(&Target::Wasip1) {
+                bail!("{at}`network = true` with wasip1: WASI 0.1 has no sockets API to grant (limit the run with `targets`)");
+            }
+            for t in &targets {
+                let c = run.exit_code.for_target(*t);
+                if !(0..=255).contains(&c) {
+                    bail!("{at}`exit-code = {c}` is outside 0..=255");
+                }
+            }
+            for r in &run.redact {
+                regex::Regex::new(&r.pattern).with_context(|| format!("{at}`redact`: bad pattern `{}`", r.pattern))?;
+            }
         }
         Ok(())
+    }
+
+    /// The targets a run applies to.
+    pub fn targets_of(&self, run: &Run) -> Vec<Target> {
+        match &run.targets {
+            Some(ts) => ts.clone(),
+            None => self.targets.clone(),
+        }
+    }
+
+    pub fn run(&self, name: &str) -> Option<&Run> {
+        self.runs.iter().find(|r| r.name == name)
     }
 }
 
@@ -185,14 +328,16 @@ impl Listing {
         if dir.file_name().and_then(|n| n.to_str()) != Some(name) {
             bail!("{}: the package name must equal its directory's name", ctx());
         }
-        if let Some(stdin) = &spec.stdin {
-            if !abs_dir.join(stdin).is_file() {
-                bail!("{}: `stdin = \"{stdin}\"`: no such file in the listing", ctx());
+        for run in &spec.runs {
+            if let Some(stdin) = &run.stdin {
+                if !abs_dir.join(stdin).is_file() {
+                    bail!("{}: `stdin = \"{stdin}\"`: no such file in the listing", ctx());
+                }
             }
-        }
-        for d in &spec.dirs {
-            if !abs_dir.join(&d.host).is_dir() {
-                bail!("{}: `dirs`: host directory `{}` does not exist in the listing", ctx(), d.host);
+            for d in &run.dirs {
+                if !abs_dir.join(&d.host).is_dir() {
+                    bail!("{}: `dirs`: host directory `{}` does not exist in the listing", ctx(), d.host);
+                }
             }
         }
         let artifact_stem = match (is_cdylib, lib_name) {
@@ -213,10 +358,9 @@ impl Listing {
         let name = package.get("name").and_then(|n| n.as_str()).context("no package.name")?;
         let metadata = match package.get("metadata").and_then(|m| m.get(METADATA_KEY)) {
             None => None,
-            Some(v) => Some(
-                Spec::from_value(v.clone())
-                    .with_context(|| format!("listing `{name}` ({}): [package.metadata.{METADATA_KEY}]", manifest.display()))?,
-            ),
+            Some(v) => Some(Spec::from_value(v).with_context(|| {
+                format!("listing `{name}` ({}): [package.metadata.{METADATA_KEY}]", rel_to(root, &manifest))
+            })?),
         };
         let lib = doc.get("lib").and_then(|l| l.as_table());
         let is_cdylib = lib
@@ -231,9 +375,25 @@ impl Listing {
         root.join(&self.dir)
     }
 
-    /// The expected transcript for one target: `output.<target>.txt` beside `Cargo.toml`.
-    pub fn transcript_path(&self, target: Target) -> PathBuf {
-        self.dir.join(format!("output.{}.txt", target.name()))
+    /// The expected transcript of one run on one target, beside `Cargo.toml`:
+    /// `output.<target>.txt` for the main run, `output.<run>.<target>.txt` for a named one.
+    pub fn transcript_path(&self, run: &Run, target: Target) -> PathBuf {
+        if run.name.is_empty() {
+            self.dir.join(format!("output.{}.txt", target.name()))
+        } else {
+            self.dir.join(format!("output.{}.{}.txt", run.name, target.name()))
+        }
+    }
+
+    /// Every (run, target) pair the listing declares.
+    pub fn runs(&self) -> Vec<(&Run, Target)> {
+        self.spec.runs.iter().flat_map(|r| self.spec.targets_of(r).into_iter().map(move |t| (r, t))).collect()
+    }
+
+    /// "`hello` (listings/hello-wasi/hello, wasip1)", with the run's name if it has one.
+    pub fn describe(&self, run: &Run, target: Target) -> String {
+        let run_name = if run.name.is_empty() { String::new() } else { format!(", run `{}`", run.name) };
+        format!("listing `{}` ({}, {}{run_name})", self.name, self.dir.display(), target.name())
     }
 
     /// The built file, relative to the repository root.
@@ -245,55 +405,59 @@ impl Listing {
     }
 
     /// Grants and calls as runner flags (`wasi-runner` and `ci/wasi-run` take these).
-    fn runner_flags(&self) -> Vec<String> {
+    fn runner_flags(&self, run: &Run) -> Vec<String> {
         let mut f = Vec::new();
-        for d in &self.spec.dirs {
+        for d in &run.dirs {
             f.push(if d.read_only { "--dir-ro".into() } else { "--dir".into() });
             f.push(format!("{}::{}", self.dir.join(&d.host).display(), d.guest));
         }
-        for (k, v) in &self.spec.env {
+        for (k, v) in &run.env {
             f.push("--env".into());
             f.push(format!("{k}={v}"));
         }
-        if self.spec.network {
+        if run.network {
             f.extend(["-S".into(), "inherit-network".into()]);
         }
-        if let Some(ms) = self.spec.deadline_ms {
+        if let Some(ms) = run.deadline_ms {
             f.push(format!("--deadline-ms={ms}"));
         }
-        if let Some(mib) = self.spec.memory_mib {
+        if let Some(mib) = run.memory_mib {
             f.push(format!("--memory-mib={mib}"));
         }
-        if let Some(export) = &self.spec.invoke {
+        if let Some(export) = &run.invoke {
             f.extend(["--invoke".into(), export.clone()]);
         }
-        for c in &self.spec.calls {
+        for c in &run.calls {
             f.extend(["--call".into(), c.clone()]);
         }
         f
     }
 
     /// The runner's full argument list for one target (wasm targets only).
-    pub fn runner_args(&self, target: Target) -> Vec<String> {
-        let mut a = self.runner_flags();
+    pub fn runner_args(&self, run: &Run, target: Target) -> Vec<String> {
+        let mut a = self.runner_flags(run);
         a.push(self.artifact(target).display().to_string());
-        a.extend(self.spec.args.iter().cloned());
+        a.extend(run.args.iter().cloned());
         a
     }
 
-    fn stdin_redirect(&self) -> String {
-        match &self.spec.stdin {
+    fn stdin_redirect(&self, run: &Run) -> String {
+        match &run.stdin {
             Some(f) => format!(" < {}", quote(&self.dir.join(f).display().to_string())),
             None => String::new(),
         }
     }
 
     /// The command a reader types, from the repository root, with the project's own tools.
-    pub fn reader_command(&self, target: Target) -> String {
-        let args = if self.spec.args.is_empty() {
+    pub fn reader_command(&self, run: &Run, target: Target) -> String {
+        if self.spec.build == Build::Fails {
+            let triple = target.triple().map(|t| format!(" --target {t}")).unwrap_or_default();
+            return format!("cargo build -q --manifest-path {}{triple}", self.dir.join("Cargo.toml").display());
+        }
+        let args = if run.args.is_empty() {
             String::new()
         } else {
-            format!(" -- {}", join_quoted(&self.spec.args))
+            format!(" -- {}", join_quoted(&run.args))
         };
         let cmd = match target.triple() {
             None => format!("cargo run -q --release -p {}{args}", self.name),
@@ -301,10 +465,10 @@ impl Listing {
             Some(triple) if self.is_cdylib => format!(
                 "cargo build -q -p {} --target {triple} && ci/wasi-run {}",
                 self.name,
-                join_quoted(&self.runner_args(target))
+                join_quoted(&self.runner_args(run, target))
             ),
             Some(triple) => {
-                let flags = self.runner_flags();
+                let flags = self.runner_flags(run);
                 let env = if flags.is_empty() {
                     String::new()
                 } else {
@@ -313,41 +477,41 @@ impl Listing {
                 format!("{env}cargo run -q -p {} --target {triple}{args}", self.name)
             }
         };
-        cmd + &self.stdin_redirect()
+        cmd + &self.stdin_redirect(run)
     }
 
     /// The same run with the official `wasmtime` CLI (after `cargo build`), or why there is none.
-    pub fn wasmtime_command(&self, target: Target) -> Result<String, &'static str> {
-        if target == Target::Host {
-            return Err("a host program");
+    pub fn wasmtime_command(&self, run: &Run, target: Target) -> Result<String, &'static str> {
+        if target == Target::Host || self.spec.build == Build::Fails {
+            return Err("not a WebAssembly run");
         }
-        if self.spec.dirs.iter().any(|d| d.read_only) {
+        if run.dirs.iter().any(|d| d.read_only) {
             // wasmtime#9608: `--dir` always grants read-write; `HOST::GUEST::ro` is silently
             // taken as read-write, so we must not suggest it.
             return Err("`wasmtime run` cannot preopen a directory read-only (wasmtime#9608)");
         }
-        if !self.spec.calls.is_empty() {
+        if !run.calls.is_empty() {
             return Err("`wasmtime run --invoke` makes one call per instance");
         }
-        if self.spec.deadline_ms.is_some() || self.spec.memory_mib.is_some() {
+        if run.deadline_ms.is_some() || run.memory_mib.is_some() {
             return Err("the listing relies on the book runner's deadline or memory cap");
         }
         let mut w = vec!["wasmtime".to_string(), "run".to_string()];
-        for d in &self.spec.dirs {
+        for d in &run.dirs {
             w.push(format!("--dir={}::{}", self.dir.join(&d.host).display(), d.guest));
         }
-        for (k, v) in &self.spec.env {
+        for (k, v) in &run.env {
             w.push(format!("--env={k}={v}"));
         }
-        if self.spec.network {
+        if run.network {
             w.extend(["-S".into(), "inherit-network".into()]);
         }
-        if let Some(export) = &self.spec.invoke {
+        if let Some(export) = &run.invoke {
             w.extend(["--invoke".into(), export.clone()]);
         }
         w.push(self.artifact(target).display().to_string());
-        w.extend(self.spec.args.iter().cloned());
-        Ok(join_quoted(&w) + &self.stdin_redirect())
+        w.extend(run.args.iter().cloned());
+        Ok(join_quoted(&w) + &self.stdin_redirect(run))
     }
 
     /// The build command the wasmtime line needs first.
@@ -366,6 +530,10 @@ pub fn quote(word: &str) -> String {
     if plain { word.to_string() } else { format!("'{}'", word.replace('\'', r"'\''")) }
 }
 
+fn rel_to(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
 pub fn join_quoted(words: &[String]) -> String {
     words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
 }
@@ -382,6 +550,21 @@ mod tests {
     }
 
     #[test]
+    fn named_runs_and_per_target_exit_codes() {
+        let s = spec(
+            "targets = [\"wasip1\", \"wasip2\"]\nexit-code = { wasip1 = 42, wasip2 = 1 }\n\
+             runs = [{ name = \"denied\", targets = [\"wasip2\"], args = [\"x\"] }]",
+        )
+        .unwrap();
+        assert_eq!(s.runs.len(), 2);
+        assert_eq!(s.runs[0].exit_code.for_target(Target::Wasip1), 42);
+        assert_eq!(s.runs[0].exit_code.for_target(Target::Wasip2), 1);
+        assert_eq!(s.targets_of(&s.runs[1]), vec![Target::Wasip2]);
+        let err = format!("{:#}", spec("targets = [\"wasip1\"]\nruns = [{ name = \"a\", argz = [] }]").unwrap_err());
+        assert!(err.contains("runs[0]") && err.contains("unknown field `argz`"), "{err}");
+    }
+
+    #[test]
     fn unknown_key_is_named() {
         let err = spec("targets = [\"wasip1\"]\nargz = [\"x\"]").unwrap_err().to_string();
         assert!(err.contains("unknown field `argz`"), "{err}");
@@ -392,7 +575,7 @@ mod tests {
         let err = spec("targets = [\"wasip3\"]").unwrap_err().to_string();
         assert!(err.contains("wasip3"), "{err}");
         let err = spec("targets = [\"wasip1\"]\nexit-code = \"x\"").unwrap_err().to_string();
-        assert!(err.contains("invalid type"), "{err}");
+        assert!(err.starts_with("exit-code: invalid type: string \"x\", expected an exit code"), "{err}");
     }
 
     #[test]
@@ -402,7 +585,7 @@ mod tests {
             ("targets = [\"wasip1\"]\nkind = \"reactor\"", "needs `invoke`"),
             ("targets = [\"wasip1\"]\nnetwork = true", "WASI 0.1 has no sockets"),
             ("targets = [\"host\", \"wasip1\"]\nkind = \"host\"", "not both"),
-            ("targets = [\"wasip1\"]\ninvoke = \"f\"", "for `kind = \"reactor\"`"),
+            ("targets = [\"wasip1\"]\ncalls = [\"f\"]", "`calls` needs `invoke` first"),
         ] {
             let err = format!("{:#}", spec(toml).unwrap_err());
             assert!(err.contains(needle), "{toml}: {err}");
@@ -423,13 +606,14 @@ mod tests {
             artifact_stem: "files".into(),
             is_cdylib: false,
         };
+        let run = &l.spec.runs[0];
         assert_eq!(
-            l.reader_command(Target::Wasip1),
+            l.reader_command(run, Target::Wasip1),
             "WASI_RUNNER_FLAGS='--dir listings/ch/files/data::/data --env GREETING=hi' \
              cargo run -q -p files --target wasm32-wasip1 -- 'a b'"
         );
         assert_eq!(
-            l.wasmtime_command(Target::Wasip1).unwrap(),
+            l.wasmtime_command(run, Target::Wasip1).unwrap(),
             "wasmtime run --dir=listings/ch/files/data::/data --env=GREETING=hi \
              target/wasm32-wasip1/debug/files.wasm 'a b'"
         );

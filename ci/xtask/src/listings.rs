@@ -1,7 +1,7 @@
 //! Finding, building and running the listings, and comparing each run with its transcript.
 
 use crate::exec::{Captured, capture};
-use crate::listing::{Build, Listing, METADATA_KEY, Spec, Target};
+use crate::listing::{Build, Listing, METADATA_KEY, Run, Spec, Target};
 use crate::tools;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ pub fn discover(root: &Path) -> Result<Vec<Listing>> {
         member_dirs.push(manifest.parent().unwrap().to_path_buf());
         let spec = match pkg.metadata.get(METADATA_KEY) {
             None => None,
-            Some(v) => Some(Spec::from_value(v.clone()).with_context(|| {
+            Some(v) => Some(Spec::from_value(v).with_context(|| {
                 format!("listing `{}` ({}): [package.metadata.{METADATA_KEY}]", pkg.name, rel(root, manifest))
             })?),
         };
@@ -193,9 +193,9 @@ pub fn transcript(command: &str, run: &Captured) -> String {
 
 /// Runs a listing directly (the runner or the host program, not through cargo) and returns
 /// its transcript: the fast path used by the tests and by every embedded output in the book.
-pub fn run_listing(root: &Path, listing: &Listing, target: Target) -> Result<(String, Captured)> {
-    let stdin = listing.spec.stdin.as_ref().map(|f| listing.abs_dir(root).join(f));
-    let run = if listing.spec.build == Build::Fails {
+pub fn run_listing(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result<(String, Captured)> {
+    let stdin = run.stdin.as_ref().map(|f| listing.abs_dir(root).join(f));
+    let captured = if listing.spec.build == Build::Fails {
         let mut cmd = Command::new("cargo");
         cmd.current_dir(root).env("CARGO_TARGET_DIR", root.join("target/build-fails"));
         cmd.args(["build", "-q", "--manifest-path"]).arg(listing.dir.join("Cargo.toml"));
@@ -208,28 +208,29 @@ pub fn run_listing(root: &Path, listing: &Listing, target: Target) -> Result<(St
             Target::Host => Command::new(root.join(listing.artifact(target))),
             _ => {
                 let mut c = Command::new(runner_path(root));
-                c.args(listing.runner_args(target));
+                c.args(listing.runner_args(run, target));
                 c
             }
         };
         if target == Target::Host {
-            cmd.args(&listing.spec.args);
+            cmd.args(&run.args);
         }
         cmd.current_dir(root);
         capture(cmd, stdin.as_deref(), PROCESS_LIMIT)?
     };
-    let run = Captured { output: normalise(root, &run.output), code: run.code };
-    Ok((transcript(&command_for(listing, target), &run), run))
+    let captured = Captured { output: normalise(root, &captured.output), code: captured.code };
+    Ok((transcript(&listing.reader_command(run, target), &captured), captured))
 }
 
-/// What the transcript's first line says the reader types.
-pub fn command_for(listing: &Listing, target: Target) -> String {
-    if listing.spec.build == Build::Fails {
-        let triple = target.triple().map(|t| format!(" --target {t}")).unwrap_or_default();
-        format!("cargo build -q --manifest-path {}{triple}", listing.dir.join("Cargo.toml").display())
-    } else {
-        listing.reader_command(target)
+/// The run's output with what varies (`redact`) replaced, for comparison with a transcript.
+pub fn redacted(run: &Run, text: &str) -> String {
+    let mut t = text.to_string();
+    for r in &run.redact {
+        // Validated when the listing was read.
+        let re = regex::Regex::new(&r.pattern).expect("valid pattern");
+        t = re.replace_all(&t, r.with.as_str()).into_owned();
     }
+    t
 }
 
 /// Only what truly varies between machines: the checkout's absolute path.
@@ -251,21 +252,24 @@ pub fn diff(expected_name: &str, expected: &str, actual: &str) -> String {
         .to_string()
 }
 
-/// One listing on one target, checked three ways. Returns the failures (empty: all passed).
-pub fn check(root: &Path, listing: &Listing, target: Target) -> Vec<String> {
-    let who = format!("listing `{}` ({}, {})", listing.name, listing.dir.display(), target.name());
+/// One run of a listing on one target, checked three ways. Returns the failures (empty: all
+/// passed).
+pub fn check(root: &Path, listing: &Listing, run: &Run, target: Target) -> Vec<String> {
+    let who = listing.describe(run, target);
     let mut failures = Vec::new();
-    let path = listing.transcript_path(target);
+    let path = listing.transcript_path(run, target);
     let expected = match std::fs::read_to_string(root.join(&path)) {
         Ok(t) => t,
         Err(_) => {
             return vec![format!("{who}: no transcript {}; record it with `cargo xtask bless {}`", path.display(), listing.name)];
         }
     };
+    let declared = run.exit_code.for_target(target);
     // 1. The runner, directly: exactly the recorded transcript, and the declared exit code.
-    match run_listing(root, listing, target) {
+    match run_listing(root, listing, run, target) {
         Err(e) => failures.push(format!("{who}: {e:#}")),
-        Ok((actual, run)) => {
+        Ok((actual, captured)) => {
+            let actual = redacted(run, &actual);
             if actual != expected {
                 failures.push(format!(
                     "{who}: the output differs from {} (if the change is intended: `cargo xtask bless {}`)\n{}",
@@ -274,12 +278,12 @@ pub fn check(root: &Path, listing: &Listing, target: Target) -> Vec<String> {
                     diff(&path.display().to_string(), &expected, &actual)
                 ));
             }
-            let want = if listing.spec.build == Build::Fails { None } else { Some(listing.spec.exit_code) };
+            let want = if listing.spec.build == Build::Fails { None } else { Some(declared) };
             match want {
-                Some(code) if run.code != code => {
-                    failures.push(format!("{who}: exit code {} but `exit-code = {code}` is declared", run.code))
+                Some(code) if captured.code != code => {
+                    failures.push(format!("{who}: exit code {} but `exit-code = {code}` is declared", captured.code))
                 }
-                None if run.code == 0 => failures.push(format!("{who}: `build = \"fails\"` but it built")),
+                None if captured.code == 0 => failures.push(format!("{who}: `build = \"fails\"` but it built")),
                 _ => {}
             }
         }
@@ -289,16 +293,18 @@ pub fn check(root: &Path, listing: &Listing, target: Target) -> Vec<String> {
     }
     // 2. The command the book tells the reader to type, literally, through a shell.
     let body = expected.split_once('\n').map(|(_, b)| b).unwrap_or("");
-    let literal = listing.reader_command(target);
-    if let Some(f) = check_literal(root, &who, &literal, body, listing.spec.exit_code, &[]) {
+    let literal = listing.reader_command(run, target);
+    if let Some(f) = check_literal(root, &who, run, &literal, body, declared, &[]) {
         failures.push(f);
     }
-    // 3. The same with the official wasmtime CLI, where the book shows one.
-    if let Ok(wasmtime) = listing.wasmtime_command(target) {
+    // 3. The same with the official wasmtime CLI, where the book shows one, after the build
+    // command the book gives with it.
+    if let Ok(wasmtime) = listing.wasmtime_command(run, target) {
+        let line = format!("{} && {wasmtime}", listing.build_command(target));
         match tools::find(root, "wasmtime-cli") {
             Err(e) => failures.push(format!("{who}: {e:#}")),
             Ok(tool) => {
-                if let Some(f) = check_literal(root, &who, &wasmtime, body, listing.spec.exit_code, &[tool.bin_dir()]) {
+                if let Some(f) = check_literal(root, &who, run, &line, body, declared, &[tool.bin_dir()]) {
                     failures.push(f);
                 }
             }
@@ -308,7 +314,15 @@ pub fn check(root: &Path, listing: &Listing, target: Target) -> Vec<String> {
 }
 
 /// Runs `line` with `sh -c` from the repo root and compares what a terminal would show.
-fn check_literal(root: &Path, who: &str, line: &str, body: &str, code: i32, path_first: &[PathBuf]) -> Option<String> {
+fn check_literal(
+    root: &Path,
+    who: &str,
+    run: &Run,
+    line: &str,
+    body: &str,
+    code: i32,
+    path_first: &[PathBuf],
+) -> Option<String> {
     let mut cmd = Command::new("sh");
     cmd.current_dir(root).arg("-c").arg(line);
     if !path_first.is_empty() {
@@ -316,7 +330,7 @@ fn check_literal(root: &Path, who: &str, line: &str, body: &str, code: i32, path
         paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
         cmd.env("PATH", std::env::join_paths(paths).unwrap());
     }
-    let run = match capture(cmd, None, PROCESS_LIMIT) {
+    let captured = match capture(cmd, None, PROCESS_LIMIT) {
         Ok(r) => r,
         Err(e) => return Some(format!("{who}: `{line}`: {e:#}")),
     };
@@ -324,7 +338,7 @@ fn check_literal(root: &Path, who: &str, line: &str, body: &str, code: i32, path
         Some(i) if code != 0 => &body[..i],
         _ => body,
     };
-    let output = normalise(root, &run.output);
+    let output = redacted(run, &normalise(root, &captured.output));
     // A trap is reported in each runtime's own words; there only the guest's own output (what
     // came before the runtime's error line) and the exit code must agree.
     let (a, b) = if code == wasi_runner_trap_code() {
@@ -332,10 +346,10 @@ fn check_literal(root: &Path, who: &str, line: &str, body: &str, code: i32, path
     } else {
         (expected_output, output.as_str())
     };
-    if a != b || run.code != code {
+    if a != b || captured.code != code {
         return Some(format!(
             "{who}: the book's command `{line}` does not reproduce the transcript (exit code {} vs {code})\n{}",
-            run.code,
+            captured.code,
             diff("transcript", a, b)
         ));
     }

@@ -16,7 +16,8 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   test                set everything up, then run every test (listings, book, links, snippets)
   setup               install the pinned tools, build the runner and every listing
   bless [LISTING...]  re-record the transcripts (output.<target>.txt) of all or some listings
-  show DIR TARGET     print a listing's commands and live output as markdown (used by the book)
+  show DIR TARGET [RUN]
+                      print a listing's commands and live output as markdown (used by the book)
   sh 'COMMAND'        run a command from the repository root; print it and its output as markdown
   versions            print the versions this book is tested with (used by the book)
   measure             print timings: embedded runs, a book build, the runner's compile cache
@@ -34,7 +35,9 @@ fn main() {
         Some("test") => test(),
         Some("setup") => setup(&root()).map(|_| ()),
         Some("bless") => bless(&args[1..]),
-        Some("show") if args.len() == 3 => show(&args[1], &args[2]),
+        Some("show") if args.len() == 3 || args.len() == 4 => {
+            show(&args[1], &args[2], args.get(3).map(String::as_str).unwrap_or(""))
+        }
         Some("sh") if args.len() == 2 => shell(&args[1]),
         Some("versions") => versions(),
         Some("measure") => measure(),
@@ -142,8 +145,8 @@ fn test() -> Result<()> {
     let mut report = Report::default();
 
     for l in &all {
-        for &t in &l.spec.targets {
-            report.record(&format!("listing {} ({})", l.name, t.name()), listings::check(&root, l, t));
+        for (run, t) in l.runs() {
+            report.record(&l.describe(run, t), listings::check(&root, l, run, t));
         }
     }
     report.record("book sources: includes, code blocks, embedded commands", book::check_sources(&root, &all)?);
@@ -207,13 +210,14 @@ fn bless(names: &[String]) -> Result<()> {
     let root = root();
     let all = setup(&root)?;
     for l in select(&all, names)? {
-        for &t in &l.spec.targets {
-            let (transcript, _) = listings::run_listing(&root, l, t)?;
-            let path = root.join(l.transcript_path(t));
+        for (run, t) in l.runs() {
+            let (transcript, _) = listings::run_listing(&root, l, run, t)?;
+            let transcript = listings::redacted(run, &transcript);
+            let path = root.join(l.transcript_path(run, t));
             let old = std::fs::read_to_string(&path).unwrap_or_default();
             if old != transcript {
                 std::fs::write(&path, &transcript)?;
-                eprintln!("updated {}", l.transcript_path(t).display());
+                eprintln!("updated {}", l.transcript_path(run, t).display());
             }
         }
     }
@@ -223,20 +227,21 @@ fn bless(names: &[String]) -> Result<()> {
 
 /// Markdown for one listing run: the command to copy, the live transcript, and the official
 /// CLI's equivalent (or why there is none). Fails if the run's exit code is not the declared one.
-fn show(dir: &str, target: &str) -> Result<()> {
+fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
     let root = root();
     let target = Target::parse(target)?;
     let l = Listing::from_manifest(&root, Path::new(dir))?;
-    if !l.spec.targets.contains(&target) {
-        bail!("listing `{}` is not built for {}", l.name, target.name());
+    let run = l.spec.run(run_name).with_context(|| format!("listing `{}` has no run named `{run_name}`", l.name))?;
+    if !l.spec.targets_of(run).contains(&target) {
+        bail!("{} is not declared", l.describe(run, target));
     }
     if l.spec.build == listing::Build::Ok {
         listings::build_if_stale(&root, &l, target)?;
     }
-    let (transcript, run) = listings::run_listing(&root, &l, target)?;
-    let mut md = format!("```sh\n{}\n```\n\n```console\n{transcript}```\n", listings::command_for(&l, target));
+    let (transcript, captured) = listings::run_listing(&root, &l, run, target)?;
+    let mut md = format!("```sh\n{}\n```\n\n```console\n{transcript}```\n", l.reader_command(run, target));
     if l.spec.build == listing::Build::Ok {
-        match l.wasmtime_command(target) {
+        match l.wasmtime_command(run, target) {
             Ok(w) => md.push_str(&format!(
                 "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}\n{w}\n```\n",
                 l.build_command(target)
@@ -246,9 +251,10 @@ fn show(dir: &str, target: &str) -> Result<()> {
             }
             Err(_) => {}
         }
-        if run.code != l.spec.exit_code {
+        let declared = run.exit_code.for_target(target);
+        if captured.code != declared {
             print!("{md}");
-            bail!("listing `{}` exited with {} but declares `exit-code = {}`", l.name, run.code, l.spec.exit_code);
+            bail!("{} exited with {} but declares `exit-code = {declared}`", l.describe(run, target), captured.code);
         }
     }
     print!("{md}");
@@ -314,10 +320,10 @@ fn measure() -> Result<()> {
     };
     println!("measure: one `show` (xtask + runner, warm cache), mean of 10 runs:");
     for l in all.iter().filter(|l| l.spec.build == listing::Build::Ok) {
-        for &t in &l.spec.targets {
+        for (r, t) in l.runs() {
             let dir = l.dir.display().to_string();
             let mut run = || -> Result<()> {
-                let out = Command::new(&exe).args(["show", &dir, t.name()]).output()?;
+                let out = Command::new(&exe).args(["show", &dir, t.name(), &r.name]).output()?;
                 if !out.status.success() {
                     bail!("show {dir} {} failed", t.name());
                 }
@@ -328,7 +334,8 @@ fn measure() -> Result<()> {
             for _ in 0..10 {
                 total += time(&mut run)?;
             }
-            println!("  {:<40} {:>6.1} ms", format!("{} ({})", l.name, t.name()), total / 10.0);
+            let name = if r.name.is_empty() { l.name.clone() } else { format!("{} {}", l.name, r.name) };
+            println!("  {:<40} {:>6.1} ms", format!("{name} ({})", t.name()), total / 10.0);
         }
     }
     if let Some(l) = all.iter().find(|l| l.spec.targets.contains(&Target::Wasip1)) {

@@ -44,7 +44,8 @@ fn write(root: &Path, rel: &str, text: &str) {
 fn output_drift_fails_with_a_diff_naming_the_listing() {
     let root = fake_repo("drift", "targets = [\"wasip1\"]");
     write(&root, "listings/ch/hello/output.wasip1.txt", "$ cargo run -q -p hello --target wasm32-wasip1\nHello, world!\n");
-    let failures = listings::check(&root, &listing(&root).unwrap(), Target::Wasip1);
+    let l = listing(&root).unwrap();
+    let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert_eq!(failures.len(), 1, "{failures:?}");
     let f = &failures[0];
     assert!(f.starts_with("listing `hello` (listings/ch/hello, wasip1): the output differs"), "{f}");
@@ -55,7 +56,8 @@ fn output_drift_fails_with_a_diff_naming_the_listing() {
 #[test]
 fn a_missing_transcript_is_named_with_the_command_that_records_it() {
     let root = fake_repo("missing", "targets = [\"wasip1\"]");
-    let failures = listings::check(&root, &listing(&root).unwrap(), Target::Wasip1);
+    let l = listing(&root).unwrap();
+    let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert!(failures[0].contains("no transcript listings/ch/hello/output.wasip1.txt"), "{}", failures[0]);
     assert!(failures[0].contains("`cargo xtask bless hello`"), "{}", failures[0]);
@@ -65,7 +67,8 @@ fn a_missing_transcript_is_named_with_the_command_that_records_it() {
 fn a_wrong_exit_code_is_reported() {
     let root = fake_repo("exit", "targets = [\"wasip1\"]\nexit-code = 3");
     write(&root, "listings/ch/hello/output.wasip1.txt", "$ cargo run -q -p hello --target wasm32-wasip1\nHello, WASI!\n");
-    let failures = listings::check(&root, &listing(&root).unwrap(), Target::Wasip1);
+    let l = listing(&root).unwrap();
+    let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert!(failures.iter().any(|f| f.contains("exit code 0 but `exit-code = 3` is declared")), "{failures:?}");
 }
 
