@@ -417,15 +417,53 @@ pub fn describe(path: &Path) -> Result<String> {
         }
     } else {
         let module = Module::new(&engine, &bytes)?;
+        let names = exported_function_names(&bytes);
         out.push_str("a core module (WASI 0.1)\n");
         for i in module.imports() {
             out.push_str(&format!("  import {}::{}: {}\n", i.module(), i.name(), extern_type(&i.ty())));
         }
         for e in module.exports() {
-            out.push_str(&format!("  export {}: {}\n", e.name(), extern_type(&e.ty())));
+            out.push_str(&format!("  export {}: {}", e.name(), extern_type(&e.ty())));
+            // The linker may export a wrapper rather than the function itself; its debug name
+            // (for example `add.command_export`) says so.
+            match names.get(e.name()) {
+                Some(n) if n != e.name() => out.push_str(&format!("  (function `{n}`)\n")),
+                _ => out.push('\n'),
+            }
         }
     }
     Ok(out)
+}
+
+/// Export name -> the exported function's name in the `name` custom section, if it has one.
+fn exported_function_names(bytes: &[u8]) -> std::collections::HashMap<String, String> {
+    use wasmtime::wasmparser::{ExternalKind, KnownCustom, Name, Parser, Payload};
+    let mut exports = Vec::new();
+    let mut names = std::collections::HashMap::new();
+    for payload in Parser::new(0).parse_all(bytes).flatten() {
+        match payload {
+            Payload::ExportSection(reader) => {
+                for e in reader.into_iter().flatten() {
+                    if e.kind == ExternalKind::Func {
+                        exports.push((e.name.to_string(), e.index));
+                    }
+                }
+            }
+            Payload::CustomSection(c) => {
+                if let KnownCustom::Name(reader) = c.as_known() {
+                    for sub in reader.into_iter().flatten() {
+                        if let Name::Function(map) = sub {
+                            for n in map.into_iter().flatten() {
+                                names.insert(n.index, n.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    exports.into_iter().filter_map(|(e, i)| names.get(&i).map(|n| (e, n.clone()))).collect()
 }
 
 fn extern_type(ty: &wasmtime::ExternType) -> String {

@@ -194,9 +194,15 @@ struct Header {
     #[serde(default)]
     build: Build,
     #[serde(default)]
+    rustc_args: Vec<String>,
+    #[serde(default)]
+    nightly_flags: bool,
+    #[serde(default)]
+    requires: Vec<String>,
+    #[serde(default)]
     runs: Vec<serde_json::Value>,
 }
-const HEADER_KEYS: [&str; 4] = ["targets", "kind", "build", "runs"];
+const HEADER_KEYS: [&str; 7] = ["targets", "kind", "build", "rustc-args", "nightly-flags", "requires", "runs"];
 
 /// `[package.metadata.wasi-book]`. An unknown key is an error, so a typo cannot silently drop
 /// a grant or an expectation.
@@ -205,6 +211,13 @@ pub struct Spec {
     pub targets: Vec<Target>,
     pub kind: Kind,
     pub build: Build,
+    /// Extra rustc arguments: the listing is built with `cargo rustc ... -- ARGS` on its own.
+    pub rustc_args: Vec<String>,
+    /// Build with `RUSTC_BOOTSTRAP=1`, so `-Z` flags work on the pinned stable compiler (the
+    /// book says so wherever it does this: nightly's WASI targets cannot be installed here).
+    pub nightly_flags: bool,
+    /// Listings to build first, as `name:target` (a host program's guests).
+    pub requires: Vec<(String, Target)>,
     /// The main run first, then the named ones.
     pub runs: Vec<Run>,
 }
@@ -232,7 +245,23 @@ impl Spec {
             }
             runs.push(run);
         }
-        Ok(Spec { targets: header.targets, kind: header.kind, build: header.build, runs })
+        let requires = header
+            .requires
+            .iter()
+            .map(|r| match r.split_once(':') {
+                Some((name, t)) => Ok((name.to_string(), Target::parse(t)?)),
+                None => bail!("`requires`: `{r}` is not `listing:target`"),
+            })
+            .collect::<Result<_>>()?;
+        Ok(Spec {
+            targets: header.targets,
+            kind: header.kind,
+            build: header.build,
+            rustc_args: header.rustc_args,
+            nightly_flags: header.nightly_flags,
+            requires,
+            runs,
+        })
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -460,13 +489,12 @@ impl Listing {
             format!(" -- {}", join_quoted(&run.args))
         };
         let cmd = match target.triple() {
-            None => format!("cargo run -q --release -p {}{args}", self.name),
-            // A cdylib has nothing for `cargo run` to run: build it, then hand it to the runner.
-            Some(triple) if self.is_cdylib => format!(
-                "cargo build -q -p {} --target {triple} && ci/wasi-run {}",
-                self.name,
-                join_quoted(&self.runner_args(run, target))
-            ),
+            None => format!("{}cargo run -q --release -p {}{args}", self.requires_prefix(), self.name),
+            // A cdylib has nothing for `cargo run` to run, and `cargo run` would not pass
+            // `rustc-args`: build it as declared, then hand it to the runner.
+            Some(_) if self.is_cdylib || self.builds_alone() => {
+                format!("{} && ci/wasi-run {}", self.build_command(target), join_quoted(&self.runner_args(run, target)))
+            }
             Some(triple) => {
                 let flags = self.runner_flags(run);
                 let env = if flags.is_empty() {
@@ -515,11 +543,45 @@ impl Listing {
     }
 
     /// The build command the wasmtime line needs first.
-    pub fn build_command(&self, target: Target) -> String {
+    /// How this listing is built for `target`: environment and cargo arguments. Everything
+    /// that builds a listing (the tests, `show`, the commands in the book) goes through here.
+    pub fn build_invocation(&self, target: Target) -> (Vec<(String, String)>, Vec<String>) {
+        let env = if self.spec.nightly_flags { vec![("RUSTC_BOOTSTRAP".into(), "1".into())] } else { vec![] };
+        let sub = if self.spec.rustc_args.is_empty() { "build" } else { "rustc" };
+        let mut args: Vec<String> = vec![sub.into(), "-q".into(), "-p".into(), self.name.clone()];
         match target.triple() {
-            Some(triple) => format!("cargo build -q -p {} --target {triple}", self.name),
-            None => format!("cargo build -q --release -p {}", self.name),
+            Some(triple) => args.extend(["--target".into(), triple.into()]),
+            None => args.push("--release".into()),
         }
+        if !self.spec.rustc_args.is_empty() {
+            args.push("--".into());
+            args.extend(self.spec.rustc_args.iter().cloned());
+        }
+        (env, args)
+    }
+
+    /// The build command as a reader types it, after the builds of what it requires.
+    pub fn build_command(&self, target: Target) -> String {
+        let (env, args) = self.build_invocation(target);
+        let env: String = env.iter().map(|(k, v)| format!("{k}={} ", quote(v))).collect();
+        format!("{}{env}cargo {}", self.requires_prefix(), join_quoted(&args))
+    }
+
+    /// `cargo build ... && ` for each required listing, or nothing.
+    fn requires_prefix(&self) -> String {
+        self.spec
+            .requires
+            .iter()
+            .map(|(name, t)| match t.triple() {
+                Some(triple) => format!("cargo build -q -p {name} --target {triple} && "),
+                None => format!("cargo build -q --release -p {name} && "),
+            })
+            .collect()
+    }
+
+    /// Built by its own command rather than with the other listings of its target.
+    pub fn builds_alone(&self) -> bool {
+        !self.spec.rustc_args.is_empty() || self.spec.nightly_flags
     }
 }
 

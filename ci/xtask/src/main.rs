@@ -18,7 +18,9 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   bless [LISTING...]  re-record the transcripts (output.<target>.txt) of all or some listings
   show DIR TARGET [RUN]
                       print a listing's commands and live output as markdown (used by the book)
-  sh 'COMMAND'        run a command from the repository root; print it and its output as markdown
+  sh [--exit N] 'COMMAND'
+                      run a command from the repository root; print it and its output as
+                      markdown; fail unless it exits with N (default 0)
   versions            print the versions this book is tested with (used by the book)
   measure             print timings: embedded runs, a book build, the runner's compile cache
 ";
@@ -38,7 +40,11 @@ fn main() {
         Some("show") if args.len() == 3 || args.len() == 4 => {
             show(&args[1], &args[2], args.get(3).map(String::as_str).unwrap_or(""))
         }
-        Some("sh") if args.len() == 2 => shell(&args[1]),
+        Some("sh") if args.len() == 2 => shell(&args[1], 0),
+        Some("sh") if args.len() == 4 && args[1] == "--exit" => match args[2].parse() {
+            Ok(code) => shell(&args[3], code),
+            Err(_) => Err(anyhow::anyhow!("sh --exit takes a number, not `{}`", args[2])),
+        },
         Some("versions") => versions(),
         Some("measure") => measure(),
         Some("help") | Some("--help") | None => {
@@ -262,16 +268,18 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
 }
 
 /// Markdown for a tool command run live from the repository root (for example inspecting a
-/// listing's artifact): the command to copy and its transcript. Fails if the command fails.
-fn shell(command: &str) -> Result<()> {
+/// listing's artifact): the command to copy and its transcript. Fails unless it exits with
+/// `expect` (non-zero for a command whose failure the chapter shows).
+fn shell(command: &str, expect: i32) -> Result<()> {
     let root = root();
     let mut cmd = Command::new("sh");
     cmd.current_dir(&root).arg("-c").arg(command);
-    let run = exec::capture(cmd, None, std::time::Duration::from_secs(60))?;
+    let run = exec::capture(cmd, None, std::time::Duration::from_secs(300))?;
+    let run = exec::Captured { output: listings::normalise(&root, &run.output), code: run.code };
     let transcript = listings::transcript(command, &run);
     print!("```sh\n{command}\n```\n\n```console\n{transcript}```\n");
-    if run.code != 0 {
-        bail!("`{command}` exited with {}", run.code);
+    if run.code != expect {
+        bail!("`{command}` exited with {}, not {expect}", run.code);
     }
     Ok(())
 }

@@ -1,0 +1,13 @@
+// Run it: RUSTC_BOOTSTRAP=1 cargo rustc -q -p exec-model-cdylib --target wasm32-wasip1 -- -Z wasi-exec-model=reactor
+//         ci/wasi-run --describe target/wasm32-wasip1/debug/exec_model_cdylib.wasm
+// ANCHOR: all
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static TOTAL: AtomicU32 = AtomicU32::new(0);
+
+/// Adds `n` to a running total kept in the instance's memory, and returns the total.
+#[unsafe(no_mangle)]
+pub extern "C" fn add(n: u32) -> u32 {
+    TOTAL.fetch_add(n, Ordering::Relaxed) + n
+}
+// ANCHOR_END: all
