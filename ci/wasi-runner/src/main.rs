@@ -153,11 +153,10 @@ fn default_cache_dir() -> PathBuf {
         return dir.into();
     }
     let exe = std::env::current_exe().ok();
-    if let Some(target) = exe.as_deref().and_then(|e| e.parent()).and_then(|p| p.parent()) {
-        if target.join("CACHEDIR.TAG").exists() {
+    if let Some(target) = exe.as_deref().and_then(|e| e.parent()).and_then(|p| p.parent())
+        && target.join("CACHEDIR.TAG").exists() {
             return target.join("wasi-runner-cache");
         }
-    }
     let home = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))

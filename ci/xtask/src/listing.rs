@@ -56,6 +56,8 @@ pub enum Kind {
     Reactor,
     /// A native program, run with `cargo run --release`.
     Host,
+    /// A WebAssembly module that a host listing runs (`requires`): built, never run alone.
+    Guest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -234,6 +236,20 @@ impl Spec {
         if table.contains_key("name") {
             bail!("`name` is only for the entries of `runs`");
         }
+        if header.kind == Kind::Guest {
+            if let Some(key) = table.keys().next().cloned().or(header.runs.first().map(|_| "runs".to_string())) {
+                bail!("`{key}`: a `kind = \"guest\"` listing has no runs of its own (its host listing runs it)");
+            }
+            return Ok(Spec {
+                targets: header.targets,
+                kind: header.kind,
+                build: header.build,
+                rustc_args: header.rustc_args,
+                nightly_flags: header.nightly_flags,
+                requires: vec![],
+                runs: vec![],
+            });
+        }
         let mut runs = vec![serde_path_to_error::deserialize::<_, Run>(serde_json::Value::from(table))?];
         for (i, r) in header.runs.into_iter().enumerate() {
             let run: Run = serde_path_to_error::deserialize(r).with_context(|| format!("runs[{i}]"))?;
@@ -274,7 +290,7 @@ impl Spec {
         }
         match self.kind {
             Kind::Host if !host => bail!("`kind = \"host\"` needs `targets = [\"host\"]`"),
-            Kind::Command | Kind::Reactor if host => bail!("`targets = [\"host\"]` needs `kind = \"host\"`"),
+            Kind::Command | Kind::Reactor | Kind::Guest if host => bail!("`targets = [\"host\"]` needs `kind = \"host\"`"),
             Kind::Reactor if self.targets.contains(&Target::Wasip2) => {
                 bail!("`kind = \"reactor\"` is WASI 0.1 only: a wasip2 library is a component with typed exports")
             }
@@ -283,11 +299,10 @@ impl Spec {
         for run in &self.runs {
             let at = if run.name.is_empty() { String::new() } else { format!("run `{}`: ", run.name) };
             let targets = self.targets_of(run);
-            if let Some(ts) = &run.targets {
-                if let Some(t) = ts.iter().find(|t| !self.targets.contains(t)) {
+            if let Some(ts) = &run.targets
+                && let Some(t) = ts.iter().find(|t| !self.targets.contains(t)) {
                     bail!("{at}`targets` names {}, which the listing is not built for", t.name());
                 }
-            }
             match self.kind {
                 Kind::Reactor if run.invoke.is_none() => bail!("{at}`kind = \"reactor\"` needs `invoke` (the export to call)"),
                 Kind::Host if run.invoke.is_some() => bail!("{at}`invoke` and `calls` are for WebAssembly listings"),
@@ -358,11 +373,10 @@ impl Listing {
             bail!("{}: the package name must equal its directory's name", ctx());
         }
         for run in &spec.runs {
-            if let Some(stdin) = &run.stdin {
-                if !abs_dir.join(stdin).is_file() {
+            if let Some(stdin) = &run.stdin
+                && !abs_dir.join(stdin).is_file() {
                     bail!("{}: `stdin = \"{stdin}\"`: no such file in the listing", ctx());
                 }
-            }
             for d in &run.dirs {
                 if !abs_dir.join(&d.host).is_dir() {
                     bail!("{}: `dirs`: host directory `{}` does not exist in the listing", ctx(), d.host);

@@ -152,11 +152,10 @@ pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<
     let artifact = root.join(listing.artifact(target));
     let built = std::fs::metadata(&artifact).and_then(|m| m.modified()).ok();
     let newest_source = newest_mtime(&listing.abs_dir(root));
-    if let (Some(built), Some(src)) = (built, newest_source) {
-        if built >= src {
+    if let (Some(built), Some(src)) = (built, newest_source)
+        && built >= src {
             return Ok(());
         }
-    }
     for (name, t) in &listing.spec.requires {
         let mut cmd = Command::new("cargo");
         cmd.current_dir(root).args(["build", "-q", "-p", name]);

@@ -12,6 +12,8 @@ use std::process::Command;
 struct Pin {
     version: String,
     bin: Option<String>,
+    /// Build with only these features (`--no-default-features --features ...`).
+    features: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -19,6 +21,7 @@ pub struct Tool {
     pub krate: String,
     pub version: String,
     pub bin: String,
+    pub features: Option<Vec<String>>,
 }
 
 /// `$WASI_BOOK_CACHE`, else `$XDG_CACHE_HOME/wasi-exploration`, else `~/.cache/wasi-exploration`.
@@ -39,7 +42,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
     let pins: BTreeMap<String, Pin> = toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
     Ok(pins
         .into_iter()
-        .map(|(krate, p)| Tool { bin: p.bin.unwrap_or_else(|| krate.clone()), krate, version: p.version })
+        .map(|(krate, p)| Tool { bin: p.bin.unwrap_or_else(|| krate.clone()), krate, version: p.version, features: p.features })
         .collect())
 }
 
@@ -48,8 +51,15 @@ pub fn find(root: &Path, krate: &str) -> Result<Tool> {
 }
 
 impl Tool {
+    /// `<crate>-<version>`, plus the feature list when it is not the default one, so a change
+    /// of features is a new cache entry rather than a stale one.
     pub fn dir(&self) -> PathBuf {
-        cache_root().join("tools").join(format!("{}-{}", self.krate, self.version))
+        let mut name = format!("{}-{}", self.krate, self.version);
+        if let Some(f) = &self.features {
+            name.push_str("-only-");
+            name.push_str(&f.join("+"));
+        }
+        cache_root().join("tools").join(name)
     }
 
     pub fn bin_dir(&self) -> PathBuf {
@@ -73,13 +83,18 @@ impl Tool {
             .args(["install", "--locked", "--quiet", "--root"])
             .arg(&tmp)
             .args([&self.krate, "--version", &self.version])
+            .args(match &self.features {
+                Some(f) => vec!["--no-default-features".to_string(), "--features".to_string(), f.join(",")],
+                None => vec![],
+            })
             .status()
             .context("cannot run cargo")?;
         if !status.success() {
             bail!(
-                "`cargo install --locked {} --version {}` failed ({status}); fix that, then run the command again",
+                "`cargo install --locked {} --version {}` failed ({status}); fix that, then run the command again{}",
                 self.krate,
-                self.version
+                self.version,
+                self.features.as_ref().map(|f| format!(" (features: {})", f.join(","))).unwrap_or_default()
             );
         }
         std::fs::create_dir_all(self.dir().parent().unwrap())?;
