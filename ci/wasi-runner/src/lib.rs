@@ -418,7 +418,8 @@ pub fn describe(path: &Path) -> Result<String> {
     } else {
         let module = Module::new(&engine, &bytes)?;
         let names = exported_function_names(&bytes);
-        out.push_str("a core module (WASI 0.1)\n");
+        let wasi = module.imports().any(|i| i.module() == "wasi_snapshot_preview1");
+        out.push_str(if wasi { "a core module (WASI 0.1)\n" } else { "a core module (no WASI imports)\n" });
         for i in module.imports() {
             out.push_str(&format!("  import {}::{}: {}\n", i.module(), i.name(), extern_type(&i.ty())));
         }

@@ -14,17 +14,20 @@ pub const METADATA_KEY: &str = "wasi-book";
 pub enum Target {
     Wasip1,
     Wasip2,
+    /// `wasm32-unknown-unknown`: WebAssembly with no WASI at all (only for `kind = "guest"`).
+    Unknown,
     /// A native program (for example a host embedding wasmtime).
     Host,
 }
 
 impl Target {
-    pub const ALL: [Target; 3] = [Target::Wasip1, Target::Wasip2, Target::Host];
+    pub const ALL: [Target; 4] = [Target::Wasip1, Target::Wasip2, Target::Unknown, Target::Host];
 
     pub fn name(self) -> &'static str {
         match self {
             Target::Wasip1 => "wasip1",
             Target::Wasip2 => "wasip2",
+            Target::Unknown => "unknown",
             Target::Host => "host",
         }
     }
@@ -34,6 +37,7 @@ impl Target {
         match self {
             Target::Wasip1 => Some("wasm32-wasip1"),
             Target::Wasip2 => Some("wasm32-wasip2"),
+            Target::Unknown => Some("wasm32-unknown-unknown"),
             Target::Host => None,
         }
     }
@@ -42,7 +46,7 @@ impl Target {
         Target::ALL
             .into_iter()
             .find(|t| t.name() == s || t.triple() == Some(s))
-            .with_context(|| format!("unknown target `{s}` (expected wasip1, wasip2 or host)"))
+            .with_context(|| format!("unknown target `{s}` (expected wasip1, wasip2, unknown or host)"))
     }
 }
 
@@ -287,6 +291,9 @@ impl Spec {
         let host = self.targets.contains(&Target::Host);
         if host && self.targets.len() > 1 {
             bail!("`targets`: a listing is either `host` or WASI (wasip1/wasip2), not both");
+        }
+        if self.targets.contains(&Target::Unknown) && self.kind != Kind::Guest {
+            bail!("`targets`: wasm32-unknown-unknown has no WASI to run with; only a `kind = \"guest\"` listing may use it");
         }
         match self.kind {
             Kind::Host if !host => bail!("`kind = \"host\"` needs `targets = [\"host\"]`"),

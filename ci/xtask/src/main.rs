@@ -76,7 +76,7 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
 fn check_targets() -> Result<()> {
     let out = Command::new("rustc").args(["--print", "sysroot"]).output().context("cannot run rustc")?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    for t in ["wasm32-wasip1", "wasm32-wasip2"] {
+    for t in ["wasm32-wasip1", "wasm32-wasip2", "wasm32-unknown-unknown"] {
         if !sysroot.join("lib/rustlib").join(t).is_dir() {
             bail!("the Rust target {t} is not installed; run `rustup target add {t}` (ci/book does this for you)");
         }

@@ -1,0 +1,23 @@
+// Run it (from the repository root):
+//   cargo build -q -p extism-greeter --target wasm32-unknown-unknown &&
+//   cargo build -q -p extism-greeter --target wasm32-wasip1 && cargo run -q --release -p extism-host
+// ANCHOR: all
+use extism::{Manifest, Plugin, Wasm};
+
+fn main() -> Result<(), extism::Error> {
+    for (file, wasi) in [
+        ("target/wasm32-unknown-unknown/debug/extism_greeter.wasm", false),
+        ("target/wasm32-wasip1/debug/extism_greeter.wasm", true),
+    ] {
+        println!("{file} (WASI {}):", if wasi { "on" } else { "off" });
+        let manifest = Manifest::new([Wasm::data(std::fs::read(file)?)]);
+        // One plugin: one instance, initialised once by Extism, called many times.
+        let mut plugin = Plugin::new(&manifest, [], wasi)?;
+        for name in ["Ferris", "WASI", "Extism"] {
+            let greeting: String = plugin.call("greet", name)?;
+            println!("  {greeting}");
+        }
+    }
+    Ok(())
+}
+// ANCHOR_END: all
