@@ -6,8 +6,8 @@ use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Every `.md` file under `dir`, sorted.
-pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Every file under `dir` (recursively) whose extension is `ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -15,7 +15,7 @@ pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
             let p = e?.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
+            } else if p.extension().is_some_and(|x| x == ext) {
                 out.push(p);
             }
         }
@@ -110,7 +110,7 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     // (listing, run, target) pairs the book shows; (listing, "", None) for an include.
     let mut shown: BTreeSet<(String, String, Option<Target>)> = BTreeSet::new();
-    for file in markdown_files(&src)? {
+    for file in files_with_extension(&src, "md")? {
         let name = file.strip_prefix(root).unwrap_or(&file).display().to_string();
         let text = std::fs::read_to_string(&file)?;
         let dir = file.parent().unwrap();
@@ -178,6 +178,11 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
             if tags.contains(&"ignore") {
                 problems.push(format!("{at}: `ignore` would leave this Rust block untested; make it a listing or a compiled block"));
             }
+            if tags.contains(&"compile_fail") {
+                problems.push(format!(
+                    "{at}: skeptic cannot check `compile_fail`; make the block a listing with `build = \"fails\"`, whose transcript is the compiler's error"
+                ));
+            }
             let include_lines = f.body.iter().filter(|l| !includes(l).is_empty()).count();
             if include_lines > 0 && include_lines != f.body.iter().filter(|l| !l.trim().is_empty()).count() {
                 problems.push(format!("{at}: a Rust block mixes `{{{{#include}}}}` with inline code; use one or the other"));
@@ -207,23 +212,14 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
 /// Pages of the built book that carry a failed embedded command.
 pub fn cmdrun_errors(html_dir: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    let mut stack = vec![html_dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))? {
-            let p = e?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "html") {
-                let text = std::fs::read_to_string(&p)?;
-                // cmdrun writes `**cmdrun error**: ...`, which renders as below.
-                if let Some(i) = text.find("<strong>cmdrun error</strong>") {
-                    let snippet: String = text[i..].chars().take(400).collect();
-                    out.push(format!("{}: an embedded command failed: {snippet}", p.display()));
-                }
-            }
+    for page in files_with_extension(html_dir, "html")? {
+        let text = std::fs::read_to_string(&page)?;
+        // cmdrun writes `**cmdrun error**: ...`, which renders as below.
+        if let Some(i) = text.find("<strong>cmdrun error</strong>") {
+            let snippet: String = text[i..].chars().take(400).collect();
+            out.push(format!("{}: an embedded command failed: {snippet}", page.display()));
         }
     }
-    out.sort();
     Ok(out)
 }
 

@@ -150,42 +150,29 @@ impl Eq for Redact {}
 /// One way of running a listing: the listing's top-level keys are its main run; `runs` adds
 /// named ones (the same program with other grants, say), each recorded in its own transcript.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Run {
     /// Empty for the main run; a named run's transcript is `output.<name>.<target>.txt`.
-    #[serde(default)]
     pub name: String,
     /// Only these of the listing's targets (default: all of them).
-    #[serde(default)]
     pub targets: Option<Vec<Target>>,
     /// argv[1..] for a command; the arguments of `invoke` when an export is called.
-    #[serde(default)]
     pub args: Vec<String>,
-    #[serde(default)]
     pub env: BTreeMap<String, String>,
     /// A file (relative to the listing) fed to stdin; none means stdin is empty.
-    #[serde(default)]
     pub stdin: Option<String>,
-    #[serde(default)]
     pub dirs: Vec<Dir>,
     /// Grant TCP/UDP and name lookup (WASI 0.2). Off: the guest is denied.
-    #[serde(default)]
     pub network: bool,
     /// Call this export (after `_initialize`, if exported) instead of running `_start`.
-    #[serde(default)]
     pub invoke: Option<String>,
     /// Further calls on the same instance, each "export arg...".
-    #[serde(default)]
     pub calls: Vec<String>,
-    #[serde(default)]
     pub exit_code: ExitCode,
-    #[serde(default)]
     pub redact: Vec<Redact>,
     /// Wall-clock limit for one run, in milliseconds (the runner's default otherwise).
-    #[serde(default)]
     pub deadline_ms: Option<u64>,
     /// Linear-memory cap in MiB (the runner's default otherwise).
-    #[serde(default)]
     pub memory_mib: Option<u64>,
 }
 

@@ -21,6 +21,8 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   sh [--exit N] 'COMMAND'
                       run a command from the repository root; print it and its output as
                       markdown; fail unless it exits with N (default 0)
+  sh --markdown 'COMMAND'
+                      the same, for a command that prints markdown itself (a table, a chart)
   versions            print the versions this book is tested with (used by the book)
   measure             print timings: embedded runs, a book build, the runner's compile cache
 ";
@@ -41,6 +43,7 @@ fn main() {
             show(&args[1], &args[2], args.get(3).map(String::as_str).unwrap_or(""))
         }
         Some("sh") if args.len() == 2 => shell(&args[1], 0),
+        Some("sh") if args.len() == 3 && args[1] == "--markdown" => shell_markdown(&args[2]),
         Some("sh") if args.len() == 4 && args[1] == "--exit" => match args[2].parse() {
             Ok(code) => shell(&args[3], code),
             Err(_) => Err(anyhow::anyhow!("sh --exit takes a number, not `{}`", args[2])),
@@ -293,6 +296,20 @@ fn shell(command: &str, expect: i32) -> Result<()> {
     if run.code != expect {
         bail!("`{command}` exited with {}, not {expect}", run.code);
     }
+    Ok(())
+}
+
+/// Markdown for a command whose output is markdown itself (the benchmark's table and chart):
+/// the command to copy, then its output as is. Fails if the command fails.
+fn shell_markdown(command: &str) -> Result<()> {
+    let root = root();
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(&root).arg("-c").arg(command);
+    let out = cmd.output().context("cannot run sh")?;
+    if !out.status.success() {
+        bail!("`{command}` exited with {}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    }
+    print!("```sh\n{command}\n```\n\n{}\n", String::from_utf8_lossy(&out.stdout));
     Ok(())
 }
 

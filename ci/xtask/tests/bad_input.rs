@@ -110,6 +110,9 @@ fn unsafe_book_sources_are_refused() {
     assert!(all.contains("must start with --strict"), "{all}");
     assert!(all.contains("src/chapter.md:7: a code block without a language"), "{all}");
     assert!(all.contains("src/chapter.md:11: `ignore` would leave this Rust block untested"), "{all}");
+    write(&root, "src/chapter.md", "```rust,compile_fail\nfn main() { let x: u32 = \"\"; }\n```\n");
+    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
+    assert!(all.contains("skeptic cannot check `compile_fail`"), "{all}");
 }
 
 #[test]
@@ -122,6 +125,25 @@ fn a_failed_embedded_command_in_the_built_book_is_found() {
     let errors = book::cmdrun_errors(&html).unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("bad.html: an embedded command failed"), "{}", errors[0]);
+}
+
+#[test]
+fn a_listing_whose_build_must_fail_is_checked_against_the_compiler_error() {
+    let root = fake_repo("build-fails", "targets = [\"wasip1\"]\nbuild = \"fails\"");
+    write(&root, "listings/ch/hello/src/main.rs", "fn main() {\n    let n: u32 = \"not a number\";\n}\n");
+    let l = listing(&root).unwrap();
+    let run = &l.spec.runs[0];
+    // Record the transcript as `cargo xtask bless` would, then check against it: it passes.
+    let (transcript, captured) = listings::run_listing(&root, &l, run, Target::Wasip1).unwrap();
+    assert_ne!(captured.code, 0);
+    assert!(transcript.starts_with("$ cargo build -q --manifest-path listings/ch/hello/Cargo.toml --target wasm32-wasip1\n"));
+    assert!(transcript.contains("error[E0308]: mismatched types"), "{transcript}");
+    write(&root, "listings/ch/hello/output.wasip1.txt", &transcript);
+    assert_eq!(listings::check(&root, &l, run, Target::Wasip1), Vec::<String>::new());
+    // Fixed, it builds: that is a failure of the listing.
+    write(&root, "listings/ch/hello/src/main.rs", "fn main() {}\n");
+    let failures = listings::check(&root, &l, run, Target::Wasip1);
+    assert!(failures.iter().any(|f| f.contains("`build = \"fails\"` but it built")), "{failures:?}");
 }
 
 #[test]
