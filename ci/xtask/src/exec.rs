@@ -21,6 +21,9 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
         None => cmd.stdin(Stdio::null()),
     };
     let what = format!("{cmd:?}");
+    // Its own process group, so that a timeout kills everything it started (a `sh -c` that
+    // runs cargo would otherwise leave cargo running, holding the build lock).
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd.spawn().with_context(|| format!("cannot start {what}"))?;
     // The command holds the pipe's write ends; drop them so the read below sees end-of-file.
     drop(cmd);
@@ -35,6 +38,7 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
             break status;
         }
         if start.elapsed() > limit {
+            let _ = Command::new("kill").args(["-KILL", &format!("-{}", child.id())]).status();
             let _ = child.kill();
             let _ = child.wait();
             bail!("did not end within {limit:?} and was killed: {what}");

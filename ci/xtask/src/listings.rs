@@ -11,7 +11,7 @@ use std::time::Duration;
 /// How long any one listing process may take before it is killed. The runner's own deadline
 /// (10 s by default) stops a guest long before this; this also covers host programs and a
 /// guest blocked in a host call (a sleep), which epoch interruption cannot reach.
-const PROCESS_LIMIT: Duration = Duration::from_secs(60);
+const PROCESS_LIMIT: Duration = Duration::from_secs(180);
 
 /// Every listing: workspace members under `listings/` (read with `cargo metadata`), plus
 /// crates the workspace excludes because their build is meant to fail.
@@ -104,33 +104,39 @@ pub fn rel(root: &Path, p: &Path) -> String {
     p.strip_prefix(root).unwrap_or(p).display().to_string()
 }
 
-/// Builds every listing that should build, one cargo invocation per target (much faster than
-/// one per listing), plus extra packages (test fixtures) for the wasm targets.
+/// Builds every listing that should build, one cargo invocation per WebAssembly target (much
+/// faster than one per listing), plus extra packages (test fixtures).
+///
+/// Host programs are built one invocation each, exactly as a reader's `cargo run -p NAME`
+/// builds them: cargo unifies dependency features per invocation, so building them together
+/// (extism adds features to crates wasmtime shares) would produce artifacts that a reader's
+/// command cannot reuse, and it would compile wasmtime again.
 pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) -> Result<()> {
     for target in Target::ALL {
         let mut names: Vec<&str> = listings
             .iter()
             .filter(|l| l.spec.build == Build::Ok && l.spec.targets.contains(&target) && !l.builds_alone())
+            .filter(|_| target != Target::Host)
             .map(|l| l.name.as_str())
             .collect();
         names.extend(extra.iter().filter(|(_, t)| *t == target).map(|(n, _)| *n));
-        if names.is_empty() {
-            continue;
+        if !names.is_empty() {
+            let mut cmd = Command::new("cargo");
+            cmd.current_dir(root).arg("build").arg("--quiet");
+            match target.triple() {
+                Some(triple) => cmd.args(["--target", triple]),
+                None => cmd.arg("--release"),
+            };
+            for n in &names {
+                cmd.args(["-p", n]);
+            }
+            let status = cmd.status().context("cannot run cargo")?;
+            if !status.success() {
+                bail!("building the {} listings failed (see the compiler output above): {}", target.name(), names.join(", "));
+            }
         }
-        let mut cmd = Command::new("cargo");
-        cmd.current_dir(root).arg("build").arg("--quiet");
-        match target.triple() {
-            Some(triple) => cmd.args(["--target", triple]),
-            None => cmd.arg("--release"),
-        };
-        for n in &names {
-            cmd.args(["-p", n]);
-        }
-        let status = cmd.status().context("cannot run cargo")?;
-        if !status.success() {
-            bail!("building the {} listings failed (see the compiler output above): {}", target.name(), names.join(", "));
-        }
-        for l in listings.iter().filter(|l| l.spec.build == Build::Ok && l.spec.targets.contains(&target) && l.builds_alone()) {
+        let alone = |l: &&Listing| l.builds_alone() || target == Target::Host;
+        for l in listings.iter().filter(|l| l.spec.build == Build::Ok && l.spec.targets.contains(&target)).filter(alone) {
             let out = build_one(root, l, target)?;
             if !out.status.success() {
                 bail!("{}: `{}` failed:\n{}", l.name, l.build_command(target), String::from_utf8_lossy(&out.stderr));
