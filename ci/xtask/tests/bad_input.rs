@@ -149,9 +149,20 @@ fn a_listing_whose_build_must_fail_is_checked_against_the_compiler_error() {
 #[test]
 fn a_listing_that_hangs_is_killed_and_named() {
     // The runner's own deadline stops a guest (tested in the runner's tests); this is the
-    // outer guard for whatever the deadline cannot reach. Here: a 1 ms process limit.
-    let mut cmd = std::process::Command::new("sleep");
-    cmd.arg("5");
-    let err = xtask::exec::capture(cmd, None, std::time::Duration::from_millis(1)).err().expect("killed");
+    // outer guard for whatever the deadline cannot reach. A shell that started a grandchild
+    // (as `sh -c 'cargo run …'` does) is given 500 ms: the whole process group must die.
+    let pid_file = std::env::temp_dir().join(format!("xtask-test-hang-{}.pid", std::process::id()));
+    let _ = std::fs::remove_file(&pid_file);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c").arg(format!("sleep 30 & echo $! > '{}'; wait", pid_file.display()));
+    let err = xtask::exec::capture(cmd, None, std::time::Duration::from_millis(500)).err().expect("killed");
     assert!(format!("{err:#}").contains("did not end within"), "{err:#}");
+    let grandchild = std::fs::read_to_string(&pid_file).expect("the shell started its child").trim().to_string();
+    // Gone, or a zombie waiting for whoever adopted it: either way, no longer running.
+    let stat = std::path::Path::new("/proc").join(&grandchild).join("stat");
+    let running = (0..100).all(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::read_to_string(&stat).is_ok_and(|s| !s.contains(") Z "))
+    });
+    assert!(!running, "the grandchild `sleep 30` (pid {grandchild}) outlived the timeout");
 }
