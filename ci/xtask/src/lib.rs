@@ -2,6 +2,7 @@
 //! (tests/bad_input.rs). The commands themselves are in main.rs.
 
 pub mod book;
+pub mod builds;
 pub mod exec;
 pub mod listing;
 pub mod listings;

@@ -62,6 +62,8 @@ pub enum Kind {
     Host,
     /// A WebAssembly module that a host listing runs (`requires`): built, never run alone.
     Guest,
+    /// A native library that host listings link (a Cargo dependency): built, never run alone.
+    Library,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -227,9 +229,9 @@ impl Spec {
         if table.contains_key("name") {
             bail!("`name` is only for the entries of `runs`");
         }
-        if header.kind == Kind::Guest {
+        if matches!(header.kind, Kind::Guest | Kind::Library) {
             if let Some(key) = table.keys().next().cloned().or(header.runs.first().map(|_| "runs".to_string())) {
-                bail!("`{key}`: a `kind = \"guest\"` listing has no runs of its own (its host listing runs it)");
+                bail!("`{key}`: a `kind = \"guest\"` or `\"library\"` listing has no runs of its own (a host listing uses it)");
             }
             return Ok(Spec {
                 targets: header.targets,
@@ -284,6 +286,7 @@ impl Spec {
         }
         match self.kind {
             Kind::Host if !host => bail!("`kind = \"host\"` needs `targets = [\"host\"]`"),
+            Kind::Library if !host => bail!("`kind = \"library\"` needs `targets = [\"host\"]` (a WebAssembly library is a `guest`)"),
             Kind::Command | Kind::Reactor | Kind::Guest if host => bail!("`targets = [\"host\"]` needs `kind = \"host\"`"),
             Kind::Reactor if self.targets.contains(&Target::Wasip2) => {
                 bail!("`kind = \"reactor\"` is WASI 0.1 only: a wasip2 library is a component with typed exports")
@@ -656,6 +659,8 @@ mod tests {
             ("targets = [\"wasip1\"]\nnetwork = true", "WASI 0.1 has no sockets"),
             ("targets = [\"host\", \"wasip1\"]\nkind = \"host\"", "not both"),
             ("targets = [\"wasip1\"]\ncalls = [\"f\"]", "`calls` needs `invoke` first"),
+            ("targets = [\"wasip1\"]\nkind = \"library\"", "a WebAssembly library is a `guest`"),
+            ("targets = [\"host\"]\nkind = \"library\"\nargs = [\"x\"]", "has no runs of its own"),
         ] {
             let err = format!("{:#}", spec(toml).unwrap_err());
             assert!(err.contains(needle), "{toml}: {err}");

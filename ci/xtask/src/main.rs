@@ -2,8 +2,8 @@
 //! makes sure the pinned toolchain is installed); contributors can use `cargo xtask ...`.
 
 use anyhow::{Context, Result, bail};
-use xtask::listing::{self, Listing, Target};
-use xtask::{book, exec, listings, tools};
+use xtask::listing::{self, Build, Kind, Listing, Target};
+use xtask::{book, builds, exec, listings, tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -160,11 +160,17 @@ fn test() -> Result<()> {
     }
     report.record("book sources: includes, code blocks, embedded commands", book::check_sources(&root, &all)?);
 
+    // The runner and every host program: one release build of each Wasmtime version between them.
+    let mut binaries = vec!["wasi-runner"];
+    binaries.extend(all.iter().filter(|l| l.spec.kind == Kind::Host && l.spec.build == Build::Ok).map(|l| l.name.as_str()));
+    report.record("one release build of each wasmtime version", builds::duplicates(&builds::linked(&root, &binaries)?));
+
     // Unit and integration tests of the tools, the runner's bad-input tests, and skeptic's
     // compile-and-run of every inline Rust block in src/.
     // One package per invocation, like the builds above: `--workspace` would unify features
-    // across every listing and compile wasmtime once more. (Listings have no tests.)
-    for package in ["wasi-runner", "xtask", "book-snippets"] {
+    // across every listing and compile wasmtime once more. Of the listings, only the
+    // benchmark's harness has tests (its text format between the benchmark's two processes).
+    for package in ["wasi-runner", "xtask", "book-snippets", "bench-harness"] {
         let status = Command::new("cargo")
             .current_dir(&root)
             .args(["test", "--release", "--quiet", "-p", package])

@@ -166,3 +166,13 @@ fn a_listing_that_hangs_is_killed_and_named() {
     });
     assert!(!running, "the grandchild `sleep 30` (pid {grandchild}) outlived the timeout");
 }
+
+#[test]
+fn the_runner_links_one_wasmtime_build_found_from_cargo() {
+    // The real workspace (built by `cargo xtask setup`): the runner and a host listing share
+    // one `wasmtime` 48 rlib.
+    let linked = xtask::builds::linked(&real_root(), &["wasi-runner", "reactor-host"]).unwrap();
+    assert_eq!(linked.len(), 2, "{linked:?}");
+    assert!(linked.iter().all(|(_, v, rlib)| v.starts_with("48.") && rlib.starts_with("libwasmtime-")), "{linked:?}");
+    assert!(xtask::builds::duplicates(&linked).is_empty(), "{linked:?}");
+}

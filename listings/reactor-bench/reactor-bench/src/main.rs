@@ -1,25 +1,16 @@
-// Run it (from the repository root; builds the four guests first):
+// Run it (from the repository root; builds the four guests and `extism-bench` first):
 //   cargo build -q -p greet-command -p greeter -p extism-greeter --target wasm32-wasip1 &&
-//   cargo build -q -p greeter-component --target wasm32-wasip2 && cargo run -q --release -p reactor-bench
+//   cargo build -q -p greeter-component --target wasm32-wasip2 &&
+//   cargo build -q --release -p extism-host && cargo run -q --release -p reactor-bench
 // `-- --markdown` prints the results as a table and an SVG chart instead (used by the book).
+use bench_harness::{Approach, Error, Measured};
 use std::path::Path;
-use std::time::{Duration, Instant};
 use wasmtime::{Engine, InstancePre, Linker, Module, Store};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
-/// How long each approach runs each workload (after one warm-up call). Short enough for the
-/// book to re-run the benchmark on every build, long enough for thousands of calls.
-const BUDGET: Duration = Duration::from_millis(250);
-
 // ANCHOR: approaches
-/// One way of answering "greet this name", as a host would serve requests.
-trait Approach {
-    fn name(&self) -> &'static str;
-    fn greet(&mut self, name: &str) -> wasmtime::Result<String>;
-}
-
 /// (a) A command, instantiated afresh for every request. `InstancePre` does the linking once;
 /// each request still pays for a new store, instance, WASI context and `_start`.
 struct CommandPerRequest {
@@ -31,7 +22,7 @@ impl Approach for CommandPerRequest {
     fn name(&self) -> &'static str {
         "command per request (InstancePre)"
     }
-    fn greet(&mut self, name: &str) -> wasmtime::Result<String> {
+    fn greet(&mut self, name: &str) -> Result<String, Error> {
         let stdout = MemoryOutputPipe::new(1 << 20);
         let wasi = WasiCtxBuilder::new().args(&["greet-command.wasm", name]).stdout(stdout.clone()).build_p1();
         let mut store = Store::new(&self.engine, wasi);
@@ -52,21 +43,8 @@ impl Approach for Reactor {
     fn name(&self) -> &'static str {
         "reactor, live instance"
     }
-    fn greet(&mut self, name: &str) -> wasmtime::Result<String> {
-        reactor_host::greet(&mut self.store, &self.greeter, name)
-    }
-}
-
-/// (c) The Extism plugin (Listing 12-1), one plugin instance.
-struct Extism(extism::Plugin);
-
-impl Approach for Extism {
-    fn name(&self) -> &'static str {
-        "Extism plugin"
-    }
-    fn greet(&mut self, name: &str) -> wasmtime::Result<String> {
-        let out: String = self.0.call("greet", name).map_err(|e| wasmtime::format_err!("{e}"))?;
-        Ok(out)
+    fn greet(&mut self, name: &str) -> Result<String, Error> {
+        Ok(reactor_host::greet(&mut self.store, &self.greeter, name)?)
     }
 }
 
@@ -80,31 +58,29 @@ impl Approach for ComponentCall {
     fn name(&self) -> &'static str {
         "component, live instance"
     }
-    fn greet(&mut self, name: &str) -> wasmtime::Result<String> {
+    fn greet(&mut self, name: &str) -> Result<String, Error> {
         let g = self.greeter.book_greeter_greetings().call_greet(&mut self.store, name)?;
         Ok(format!("{} (greeting #{} from this instance)", g.text, g.count))
     }
 }
 // ANCHOR_END: approaches
 
-/// Mean time per call in microseconds, and the number of calls made.
-fn measure(a: &mut dyn Approach, name: &str) -> wasmtime::Result<(f64, u64)> {
-    let first = a.greet(name)?;
-    // Every approach must give the same answer, or the comparison means nothing.
-    let expected = format!("Hello, {name}! ");
-    if !first.starts_with(&expected) {
-        wasmtime::bail!("{} answered {first:?}", a.name());
+// ANCHOR: extism
+/// (c) Extism, measured by `extism-bench` in its own process: Extism 1.30 brings Wasmtime 43,
+/// and one binary linking both Wasmtimes would compile each of them once more.
+fn measure_extism() -> Result<(String, Vec<Measured>), Error> {
+    let exe = std::env::current_exe()?.with_file_name("extism-bench");
+    let out = std::process::Command::new(&exe).output().map_err(|e| {
+        format!("cannot run {} ({e}); build it with `cargo build --release -p extism-host`", exe.display())
+    })?;
+    if !out.status.success() {
+        return Err(format!("extism-bench failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr)).into());
     }
-    let start = Instant::now();
-    let mut calls = 0u64;
-    while start.elapsed() < BUDGET {
-        a.greet(name)?;
-        calls += 1;
-    }
-    Ok((start.elapsed().as_secs_f64() * 1e6 / calls as f64, calls))
+    bench_harness::from_line(String::from_utf8(out.stdout)?.trim_end())
 }
+// ANCHOR_END: extism
 
-fn main() -> wasmtime::Result<()> {
+fn main() -> Result<(), Error> {
     let markdown = std::env::args().any(|a| a == "--markdown");
     let engine = Engine::default();
 
@@ -113,34 +89,21 @@ fn main() -> wasmtime::Result<()> {
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let pre = linker.instantiate_pre(&module)?;
     let (store, greeter) = reactor_host::instantiate(&engine, Path::new("target/wasm32-wasip1/debug/greeter.wasm"))?;
-    let plugin_wasm = std::fs::read("target/wasm32-wasip1/debug/extism_greeter.wasm")?;
-    let plugin = extism::Plugin::new(extism::Manifest::new([extism::Wasm::data(plugin_wasm)]), [], true)
-        .map_err(|e| wasmtime::format_err!("{e}"))?;
     let (cstore, cgreeter) =
         component_host::instantiate(&engine, Path::new("target/wasm32-wasip2/debug/greeter_component.wasm"))?;
-    let mut approaches: Vec<Box<dyn Approach>> = vec![
-        Box::new(CommandPerRequest { engine: engine.clone(), pre }),
-        Box::new(Reactor { store, greeter }),
-        Box::new(Extism(plugin)),
-        Box::new(ComponentCall { store: cstore, greeter: cgreeter }),
-    ];
+    let mut command = CommandPerRequest { engine: engine.clone(), pre };
+    let mut reactor = Reactor { store, greeter };
+    let mut component = ComponentCall { store: cstore, greeter: cgreeter };
 
-    // ANCHOR: workloads
-    // Small: a short name. Realistic: a 16 KiB payload, so copying data across the boundary
-    // (and, for a command, through argv and stdout) shows up.
-    let realistic = "x".repeat(16 * 1024);
-    let workloads = [("small (6 B)", "Ferris"), ("realistic (16 KiB)", realistic.as_str())];
-    // ANCHOR_END: workloads
-
-    let mut results = Vec::new();
-    for a in approaches.iter_mut() {
-        let mut row = Vec::new();
-        for (_, input) in &workloads {
-            row.push(measure(a.as_mut(), input)?);
-        }
-        results.push((a.name(), row));
+    // One approach at a time, each on every workload, in the order (a) to (d).
+    let mut results: Vec<(String, Vec<Measured>)> = Vec::new();
+    for a in [&mut command as &mut dyn Approach, &mut reactor] {
+        results.push((a.name().to_string(), bench_harness::measure_all(a)?));
     }
+    results.push(measure_extism()?);
+    results.push((component.name().to_string(), bench_harness::measure_all(&mut component)?));
 
+    let workloads = bench_harness::workloads().map(|w| w.0);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
@@ -148,15 +111,15 @@ fn main() -> wasmtime::Result<()> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let machine = format!("{cpu}, {cores} cores");
     if markdown {
-        print_markdown(&machine, &workloads.map(|w| w.0), &results);
+        print_markdown(&machine, &workloads, &results);
     } else {
         println!("machine: {machine}");
-        println!("mean time per call, each measured for {} ms:", BUDGET.as_millis());
+        println!("mean time per call, each measured for {} ms:", bench_harness::BUDGET.as_millis());
         for (name, row) in &results {
             let cells: Vec<String> = row
                 .iter()
                 .zip(&workloads)
-                .map(|((us, calls), (w, _))| format!("{w}: {us:.2} µs ({calls} calls)"))
+                .map(|(m, w)| format!("{w}: {:.2} µs ({} calls)", m.micros, m.calls))
                 .collect();
             println!("  {name:<34} {}", cells.join("   "));
         }
@@ -166,14 +129,14 @@ fn main() -> wasmtime::Result<()> {
 
 // ANCHOR: chart
 /// A table, then a horizontal bar chart (inline SVG, log scale) of the same run.
-fn print_markdown(machine: &str, workloads: &[&str; 2], results: &[(&str, Vec<(f64, u64)>)]) {
+fn print_markdown(machine: &str, workloads: &[&str; 2], results: &[(String, Vec<Measured>)]) {
     println!("Measured on: {machine}.\n");
     println!("| Approach | {} | {} |", workloads[0], workloads[1]);
     println!("|---|---:|---:|");
     for (name, row) in results {
-        println!("| {name} | {:.2} µs | {:.2} µs |", row[0].0, row[1].0);
+        println!("| {name} | {:.2} µs | {:.2} µs |", row[0].micros, row[1].micros);
     }
-    let all: Vec<f64> = results.iter().flat_map(|(_, r)| r.iter().map(|x| x.0)).collect();
+    let all: Vec<f64> = results.iter().flat_map(|(_, r)| r.iter().map(|m| m.micros)).collect();
     let lo = all.iter().cloned().fold(f64::MAX, f64::min).log10().floor();
     let hi = all.iter().cloned().fold(0.0, f64::max).log10().ceil().max(lo + 1.0);
     let (left, width, bar, gap) = (250.0, 420.0, 14.0, 10.0);
@@ -197,9 +160,9 @@ fn print_markdown(machine: &str, workloads: &[&str; 2], results: &[(&str, Vec<(f
     for (r, (name, row)) in results.iter().enumerate() {
         let y0 = 40.0 + r as f64 * (2.0 * bar + gap);
         println!(r##"<text x="{:.1}" y="{:.1}" text-anchor="end">{name}</text>"##, left - 8.0, y0 + bar + 4.0);
-        for (i, (us, _)) in row.iter().enumerate() {
+        for (i, us) in row.iter().map(|m| m.micros).enumerate() {
             let y = y0 + i as f64 * bar;
-            let w = (x(*us) - left).max(1.0);
+            let w = (x(us) - left).max(1.0);
             println!(r##"<rect x="{left}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{}"/><text x="{:.1}" y="{:.1}" fill="#333">{us:.1}</text>"##, bar - 2.0, colors[i], left + w + 4.0, y + bar - 4.0);
         }
     }
