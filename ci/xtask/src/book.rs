@@ -187,6 +187,11 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
             if include_lines > 0 && include_lines != f.body.iter().filter(|l| !l.trim().is_empty()).count() {
                 problems.push(format!("{at}: a Rust block mixes `{{{{#include}}}}` with inline code; use one or the other"));
             }
+            // `rustdoc_include` hides the rest of the file in the block; two of them would show
+            // the whole file twice when the reader expands it.
+            if f.body.iter().filter(|l| l.contains("{{#rustdoc_include")).count() > 1 {
+                problems.push(format!("{at}: several `{{{{#rustdoc_include}}}}`s in one block; use `{{{{#include}}}}` for each excerpt"));
+            }
         }
     }
     // Every listing appears in the book: its code included, or its output shown.

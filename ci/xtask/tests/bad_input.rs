@@ -103,9 +103,12 @@ fn unsafe_book_sources_are_refused() {
         "src/chapter.md",
         "```rust\n{{#rustdoc_include ../listings/ch/hello/src/main.rs:missing}}\n```\n\n\
          <!-- cmdrun $WASI_BOOK show listings/ch/hello wasip1 -->\n\n```\nno language\n```\n\n\
-         ```rust,ignore\nfn main() {}\n```\n",
+         ```rust,ignore\nfn main() {}\n```\n\n\
+         ```rust\n{{#rustdoc_include ../listings/ch/hello/src/main.rs:all}}\n\
+         {{#rustdoc_include ../listings/ch/hello/src/main.rs:all}}\n```\n",
     );
     let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
+    assert!(all.contains("src/chapter.md:15: several `{{#rustdoc_include}}`s in one block"), "{all}");
     assert!(all.contains("has no `// ANCHOR: missing`"), "{all}");
     assert!(all.contains("must start with --strict"), "{all}");
     assert!(all.contains("src/chapter.md:7: a code block without a language"), "{all}");
