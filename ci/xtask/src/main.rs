@@ -194,6 +194,27 @@ fn test() -> Result<()> {
         if status.success() { vec![] } else { vec![format!("cargo clippy failed ({status}); its output is above")] },
     );
 
+    // `cargo clippy` type-checks but does not link. `cargo build` at the root also links the
+    // WebAssembly listings for the host, where a component's export names (such as
+    // `book:greeter/greetings#greet`) once broke the native linker. Host listings and the
+    // runner are already built above; a debug build of them here would compile Wasmtime again.
+    let wasm_only: Vec<&str> = all
+        .iter()
+        .filter(|l| l.spec.build == Build::Ok && !l.spec.targets.contains(&Target::Host))
+        .map(|l| l.name.as_str())
+        .chain(["misbehave"])
+        .collect();
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(&root).args(["build", "--quiet"]);
+    for name in &wasm_only {
+        cmd.args(["-p", name]);
+    }
+    let status = cmd.status().context("cannot run cargo build")?;
+    report.record(
+        "the WebAssembly listings also build for the host (as `cargo build` at the root builds them)",
+        if status.success() { vec![] } else { vec![format!("cargo build -p <each WebAssembly listing> failed ({status}); its output is above")] },
+    );
+
     // The book itself: every embedded command runs live; linkcheck checks every internal link.
     let _ = std::fs::remove_dir_all(root.join("book"));
     let status = mdbook(&root, &["build"])?;

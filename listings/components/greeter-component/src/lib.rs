@@ -20,5 +20,9 @@ impl Guest for Greeter {
     }
 }
 
+// Exports `Greeter` under the component's names, such as `book:greeter/greetings#greet`.
+// Only for WebAssembly: a native build (`cargo build` at the workspace root) cannot link
+// symbols named like that.
+#[cfg(target_family = "wasm")]
 export!(Greeter);
 // ANCHOR_END: all
