@@ -41,9 +41,9 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
             // killpg, not the `kill` program: procps-ng 4.0.2 reads `kill -KILL -PGID` as
             // `kill(-1, SIGKILL)` (seen under strace), which ends every process the user owns,
             // the CI job included.
+            // The child leads its group, so this kills it too.
             // SAFETY: killpg has no memory-safety preconditions; the group is the child's own.
             unsafe { libc::killpg(child.id() as libc::pid_t, libc::SIGKILL) };
-            let _ = child.kill();
             let _ = child.wait();
             bail!("did not end within {limit:?} and was killed: {what}");
         }

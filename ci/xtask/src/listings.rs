@@ -113,12 +113,10 @@ pub fn rel(root: &Path, p: &Path) -> String {
 /// command cannot reuse, and it would compile wasmtime again.
 pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) -> Result<()> {
     for target in Target::ALL {
-        let mut names: Vec<&str> = listings
-            .iter()
-            .filter(|l| l.spec.build == Build::Ok && l.spec.targets.contains(&target) && !l.builds_alone())
-            .filter(|_| target != Target::Host)
-            .map(|l| l.name.as_str())
-            .collect();
+        let buildable = |l: &&Listing| l.spec.build == Build::Ok && l.spec.targets.contains(&target);
+        let alone = |l: &&Listing| l.builds_alone() || target == Target::Host;
+        let mut names: Vec<&str> =
+            listings.iter().filter(buildable).filter(|l| !alone(l)).map(|l| l.name.as_str()).collect();
         names.extend(extra.iter().filter(|(_, t)| *t == target).map(|(n, _)| *n));
         if !names.is_empty() {
             let mut cmd = Command::new("cargo");
@@ -135,8 +133,7 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
                 bail!("building the {} listings failed (see the compiler output above): {}", target.name(), names.join(", "));
             }
         }
-        let alone = |l: &&Listing| l.builds_alone() || target == Target::Host;
-        for l in listings.iter().filter(|l| l.spec.build == Build::Ok && l.spec.targets.contains(&target)).filter(alone) {
+        for l in listings.iter().filter(buildable).filter(alone) {
             let out = build_one(root, l, target)?;
             if !out.status.success() {
                 bail!("{}: `{}` failed:\n{}", l.name, l.build_command(target), String::from_utf8_lossy(&out.stderr));

@@ -2,7 +2,7 @@
 //! makes sure the pinned toolchain is installed); contributors can use `cargo xtask ...`.
 
 use anyhow::{Context, Result, bail};
-use xtask::listing::{self, Build, Kind, Listing, Target};
+use xtask::listing::{Build, Kind, Listing, Target};
 use xtask::{book, builds, exec, listings, tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -145,6 +145,18 @@ impl Report {
             self.failures.extend(problems);
         }
     }
+
+    /// Runs `cargo ARGS` at the root (its output goes straight to the terminal) and records
+    /// whether it succeeded under `name`.
+    fn cargo(&mut self, root: &Path, name: &str, args: &[&str]) -> Result<()> {
+        let status = Command::new("cargo").current_dir(root).args(args).status().context("cannot run cargo")?;
+        let problems = match status.success() {
+            true => vec![],
+            false => vec![format!("`cargo {}` failed ({status}); its output is above", args.join(" "))],
+        };
+        self.record(name, problems);
+        Ok(())
+    }
 }
 
 fn test() -> Result<()> {
@@ -171,49 +183,27 @@ fn test() -> Result<()> {
     // across every listing and compile wasmtime once more. Of the listings, only the
     // benchmark's harness has tests (its text format between the benchmark's two processes).
     for package in ["wasi-runner", "xtask", "book-snippets", "bench-harness"] {
-        let status = Command::new("cargo")
-            .current_dir(&root)
-            .args(["test", "--release", "--quiet", "-p", package])
-            .status()
-            .context("cannot run cargo test")?;
-        report.record(
-            &format!("cargo test --release -p {package}"),
-            if status.success() { vec![] } else { vec![format!("cargo test -p {package} failed ({status}); its output is above")] },
-        );
+        report.cargo(&root, &format!("cargo test --release -p {package}"), &["test", "--release", "--quiet", "-p", package])?;
     }
 
     // What a contributor runs at the root keeps working: wasm-only listings, host listings
     // and excluded compile-failure listings must not break a workspace-wide check.
-    let status = Command::new("cargo")
-        .current_dir(&root)
-        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
-        .status()
-        .context("cannot run cargo clippy")?;
-    report.record(
+    report.cargo(
+        &root,
         "cargo clippy --workspace --all-targets -D warnings",
-        if status.success() { vec![] } else { vec![format!("cargo clippy failed ({status}); its output is above")] },
-    );
+        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+    )?;
 
     // `cargo clippy` type-checks but does not link. `cargo build` at the root also links the
     // WebAssembly listings for the host, where a component's export names (such as
     // `book:greeter/greetings#greet`) once broke the native linker. Host listings and the
     // runner are already built above; a debug build of them here would compile Wasmtime again.
-    let wasm_only: Vec<&str> = all
-        .iter()
-        .filter(|l| l.spec.build == Build::Ok && !l.spec.targets.contains(&Target::Host))
-        .map(|l| l.name.as_str())
-        .chain(["misbehave"])
-        .collect();
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(&root).args(["build", "--quiet"]);
-    for name in &wasm_only {
-        cmd.args(["-p", name]);
+    let mut args = vec!["build", "--quiet"];
+    for l in all.iter().filter(|l| l.spec.build == Build::Ok && !l.spec.targets.contains(&Target::Host)) {
+        args.extend(["-p", l.name.as_str()]);
     }
-    let status = cmd.status().context("cannot run cargo build")?;
-    report.record(
-        "the WebAssembly listings also build for the host (as `cargo build` at the root builds them)",
-        if status.success() { vec![] } else { vec![format!("cargo build -p <each WebAssembly listing> failed ({status}); its output is above")] },
-    );
+    args.extend(["-p", "misbehave"]);
+    report.cargo(&root, "the WebAssembly listings also build for the host (as `cargo build` at the root builds them)", &args)?;
 
     // The book itself: every embedded command runs live; linkcheck checks every internal link.
     let _ = std::fs::remove_dir_all(root.join("book"));
@@ -287,12 +277,12 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
     if !l.spec.targets_of(run).contains(&target) {
         bail!("{} is not declared", l.describe(run, target));
     }
-    if l.spec.build == listing::Build::Ok {
+    if l.spec.build == Build::Ok {
         listings::build_if_stale(&root, &l, target)?;
     }
     let (transcript, captured) = listings::run_listing(&root, &l, run, target)?;
     let mut md = format!("```sh\n{}\n```\n\n```console\n{transcript}```\n", l.reader_command(run, target));
-    if l.spec.build == listing::Build::Ok {
+    if l.spec.build == Build::Ok {
         match l.wasmtime_command(run, target) {
             Ok(w) => md.push_str(&format!(
                 "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}\n{w}\n```\n",
@@ -313,15 +303,25 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
     Ok(())
 }
 
+/// How long an embedded shell command may run (the benchmark takes a few seconds; a first
+/// build of what a command needs can take minutes).
+const SHELL_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// `sh -c COMMAND` from the repository root, bounded by `SHELL_LIMIT`, stdout and stderr
+/// merged, the checkout's path normalised.
+fn run_sh(command: &str) -> Result<exec::Captured> {
+    let root = root();
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(&root).arg("-c").arg(command);
+    let run = exec::capture(cmd, None, SHELL_LIMIT)?;
+    Ok(exec::Captured { output: listings::normalise(&root, &run.output), code: run.code })
+}
+
 /// Markdown for a tool command run live from the repository root (for example inspecting a
 /// listing's artifact): the command to copy and its transcript. Fails unless it exits with
 /// `expect` (non-zero for a command whose failure the chapter shows).
 fn shell(command: &str, expect: i32) -> Result<()> {
-    let root = root();
-    let mut cmd = Command::new("sh");
-    cmd.current_dir(&root).arg("-c").arg(command);
-    let run = exec::capture(cmd, None, std::time::Duration::from_secs(300))?;
-    let run = exec::Captured { output: listings::normalise(&root, &run.output), code: run.code };
+    let run = run_sh(command)?;
     let transcript = listings::transcript(command, &run);
     print!("```sh\n{command}\n```\n\n```console\n{transcript}```\n");
     if run.code != expect {
@@ -333,14 +333,11 @@ fn shell(command: &str, expect: i32) -> Result<()> {
 /// Markdown for a command whose output is markdown itself (the benchmark's table and chart):
 /// the command to copy, then its output as is. Fails if the command fails.
 fn shell_markdown(command: &str) -> Result<()> {
-    let root = root();
-    let mut cmd = Command::new("sh");
-    cmd.current_dir(&root).arg("-c").arg(command);
-    let out = cmd.output().context("cannot run sh")?;
-    if !out.status.success() {
-        bail!("`{command}` exited with {}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    let run = run_sh(command)?;
+    if run.code != 0 {
+        bail!("`{command}` exited with {}:\n{}", run.code, run.output);
     }
-    print!("```sh\n{command}\n```\n\n{}\n", String::from_utf8_lossy(&out.stdout));
+    print!("```sh\n{command}\n```\n\n{}\n", run.output);
     Ok(())
 }
 
@@ -387,7 +384,7 @@ fn measure() -> Result<()> {
         Ok(t.elapsed().as_secs_f64() * 1000.0)
     };
     println!("measure: one `show` (xtask + runner, warm cache), mean of 10 runs:");
-    for l in all.iter().filter(|l| l.spec.build == listing::Build::Ok) {
+    for l in all.iter().filter(|l| l.spec.build == Build::Ok) {
         for (r, t) in l.runs() {
             let dir = l.dir.display().to_string();
             let mut run = || -> Result<()> {
