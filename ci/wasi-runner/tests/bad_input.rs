@@ -82,8 +82,9 @@ fn a_trap_is_reported_with_the_file_and_the_trap() {
 #[test]
 fn exit_codes_reach_the_host_exactly_on_wasip1_and_as_1_on_wasip2() {
     assert_eq!(run(&[&guest("wasip1"), "exit", "42"]).code, 42);
-    // Rust 1.95's std on wasip2 imports only `wasi:cli/exit.exit(result)`: any non-zero code
-    // becomes `err`, which the host sees as 1. If this changes, the book's chapter must too.
+    // The pinned stable Rust's wasi-libc (before wasi-libc#860) calls only
+    // `wasi:cli/exit.exit(result)` on wasip2: any non-zero code becomes `err`, which the host
+    // sees as 1. When a Rust release ships #860, this changes, and so must the book's chapter.
     assert_eq!(run(&[&guest("wasip2"), "exit", "42"]).code, 1);
     assert_eq!(run(&[&guest("wasip2"), "exit", "0"]).code, 0);
 }

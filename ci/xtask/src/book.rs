@@ -194,6 +194,7 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
             }
         }
     }
+    problems.extend(stale_nightlies(root, crate::listing::nightly_channel(root).ok().as_deref())?);
     // Every listing appears in the book: its code included, or its output shown.
     for l in listings {
         if !shown.iter().any(|(n, _, _)| n == &l.name) {
@@ -208,6 +209,31 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                     t.name(),
                     if run.name.is_empty() { String::new() } else { format!("{} ", run.name) }
                 ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// A nightly named in the text (`nightly-YYYY-MM-DD`) other than the pinned one: the pages and
+/// the listings' comments name the pinned channel in commands, and a bump must update them all.
+pub fn stale_nightlies(root: &Path, pinned: Option<&str>) -> Result<Vec<String>> {
+    let re = regex::Regex::new(r"nightly-\d{4}-\d{2}-\d{2}").expect("valid pattern");
+    let mut files = files_with_extension(&root.join("src"), "md")?;
+    files.extend(files_with_extension(&root.join("listings"), "rs")?);
+    files.extend(files_with_extension(&root.join("listings"), "toml")?);
+    files.extend(["README.md", "CONTRIBUTING.md"].map(|f| root.join(f)));
+    let mut problems = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        for (n, line) in text.lines().enumerate() {
+            for m in re.find_iter(line).filter(|m| Some(m.as_str()) != pinned) {
+                let at = file.strip_prefix(root).unwrap_or(&file).display();
+                let pin = crate::listing::NIGHTLY_PIN;
+                problems.push(match pinned {
+                    Some(p) => format!("{at}:{}: names `{}`, but the pinned nightly is `{p}` ({pin})", n + 1, m.as_str()),
+                    None => format!("{at}:{}: names `{}`, but no nightly is pinned ({pin})", n + 1, m.as_str()),
+                });
             }
         }
     }
@@ -249,6 +275,18 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!((f[0].info.as_str(), f[0].line, f[0].body.len()), ("rust", 2, 1));
         assert_eq!(f[1].info, "");
+    }
+
+    #[test]
+    fn names_a_nightly_other_than_the_pinned_one() {
+        let dir = std::env::temp_dir().join(format!("stale-nightly-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::create_dir_all(dir.join("listings")).unwrap();
+        std::fs::write(dir.join("src/a.md"), "cargo +nightly-2026-10-29 rustc\ncargo +nightly-2025-01-01 rustc\n").unwrap();
+        let problems = stale_nightlies(&dir, Some("nightly-2026-10-29")).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("src/a.md:2: names `nightly-2025-01-01`"), "{}", problems[0]);
     }
 
     #[test]

@@ -6,4 +6,5 @@ pub mod builds;
 pub mod exec;
 pub mod listing;
 pub mod listings;
+pub mod outdated;
 pub mod tools;

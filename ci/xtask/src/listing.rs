@@ -76,6 +76,43 @@ pub enum Build {
     Fails,
 }
 
+/// The toolchain a listing is built with. Both are pinned and installed by `ci/book`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Toolchain {
+    /// `rust-toolchain.toml`'s, as every cargo command in the repository uses by default.
+    #[default]
+    Stable,
+    /// `ci/nightly-toolchain.toml`'s, selected with `cargo +<channel>`.
+    Nightly,
+}
+
+/// The file that pins the nightly, relative to the repository root.
+pub const NIGHTLY_PIN: &str = "ci/nightly-toolchain.toml";
+
+/// The pinned nightly's channel, such as `nightly-2026-10-29`.
+pub fn nightly_channel(root: &Path) -> Result<String> {
+    Ok(nightly_pin(root)?.0)
+}
+
+/// The pinned nightly's channel and its targets.
+pub fn nightly_pin(root: &Path) -> Result<(String, Vec<String>)> {
+    let path = root.join(NIGHTLY_PIN);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let doc: toml::Table = toml::from_str(&text).with_context(|| format!("{NIGHTLY_PIN} is not valid TOML"))?;
+    let toolchain = doc.get("toolchain").with_context(|| format!("{NIGHTLY_PIN}: no `[toolchain]`"))?;
+    let channel = toolchain
+        .get("channel")
+        .and_then(|c| c.as_str())
+        .with_context(|| format!("{NIGHTLY_PIN}: no `[toolchain] channel`"))?;
+    let targets = toolchain
+        .get("targets")
+        .and_then(|t| t.as_array())
+        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    Ok((channel.to_string(), targets))
+}
+
 /// A preopened directory. `host` is relative to the listing's directory.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -191,13 +228,13 @@ struct Header {
     #[serde(default)]
     rustc_args: Vec<String>,
     #[serde(default)]
-    nightly_flags: bool,
+    toolchain: Toolchain,
     #[serde(default)]
     requires: Vec<String>,
     #[serde(default)]
     runs: Vec<serde_json::Value>,
 }
-const HEADER_KEYS: [&str; 7] = ["targets", "kind", "build", "rustc-args", "nightly-flags", "requires", "runs"];
+const HEADER_KEYS: [&str; 7] = ["targets", "kind", "build", "rustc-args", "toolchain", "requires", "runs"];
 
 /// `[package.metadata.wasi-book]`. An unknown key is an error, so a typo cannot silently drop
 /// a grant or an expectation.
@@ -208,9 +245,9 @@ pub struct Spec {
     pub build: Build,
     /// Extra rustc arguments: the listing is built with `cargo rustc ... -- ARGS` on its own.
     pub rustc_args: Vec<String>,
-    /// Build with `RUSTC_BOOTSTRAP=1`, so `-Z` flags work on the pinned stable compiler (the
-    /// book says so wherever it does this: nightly's WASI targets cannot be installed here).
-    pub nightly_flags: bool,
+    /// Which pinned toolchain builds it: stable (`rust-toolchain.toml`) or the pinned nightly
+    /// (`ci/nightly-toolchain.toml`), for the flags only nightly accepts.
+    pub toolchain: Toolchain,
     /// Listings to build first, as `name:target` (a host program's guests).
     pub requires: Vec<(String, Target)>,
     /// The main run first, then the named ones.
@@ -238,7 +275,7 @@ impl Spec {
                 kind: header.kind,
                 build: header.build,
                 rustc_args: header.rustc_args,
-                nightly_flags: header.nightly_flags,
+                toolchain: header.toolchain,
                 requires: vec![],
                 runs: vec![],
             });
@@ -267,7 +304,7 @@ impl Spec {
             kind: header.kind,
             build: header.build,
             rustc_args: header.rustc_args,
-            nightly_flags: header.nightly_flags,
+            toolchain: header.toolchain,
             requires,
             runs,
         })
@@ -348,6 +385,8 @@ pub struct Listing {
     /// The file cargo builds: `<name>.wasm` for a bin, `<name_with_underscores>.wasm` for a cdylib.
     pub artifact_stem: String,
     pub is_cdylib: bool,
+    /// `+nightly-…` for cargo when the listing is built with the pinned nightly.
+    pub cargo_toolchain: Option<String>,
 }
 
 impl Listing {
@@ -385,7 +424,11 @@ impl Listing {
             (true, None) => name.replace('-', "_"),
             (false, _) => name.to_string(),
         };
-        Ok(Listing { name: name.to_string(), dir, spec, artifact_stem, is_cdylib })
+        let cargo_toolchain = match spec.toolchain {
+            Toolchain::Stable => None,
+            Toolchain::Nightly => Some(format!("+{}", nightly_channel(root).with_context(ctx)?)),
+        };
+        Ok(Listing { name: name.to_string(), dir, spec, artifact_stem, is_cdylib, cargo_toolchain })
     }
 
     /// Reads one listing straight from its `Cargo.toml` (no `cargo metadata`: this is the fast
@@ -492,7 +535,7 @@ impl Listing {
     pub fn reader_command(&self, run: &Run, target: Target) -> String {
         if self.spec.build == Build::Fails {
             let triple = target.triple().map(|t| format!(" --target {t}")).unwrap_or_default();
-            return format!("cargo build -q --manifest-path {}{triple}", self.dir.join("Cargo.toml").display());
+            return format!("cargo {}build -q --manifest-path {}{triple}", self.toolchain_prefix(), self.dir.join("Cargo.toml").display());
         }
         let args = if run.args.is_empty() {
             String::new()
@@ -553,13 +596,13 @@ impl Listing {
         Ok(join_quoted(&w) + &self.stdin_redirect(run))
     }
 
-    /// The build command the wasmtime line needs first.
-    /// How this listing is built for `target`: environment and cargo arguments. Everything
-    /// that builds a listing (the tests, `show`, the commands in the book) goes through here.
-    pub fn build_invocation(&self, target: Target) -> (Vec<(String, String)>, Vec<String>) {
-        let env = if self.spec.nightly_flags { vec![("RUSTC_BOOTSTRAP".into(), "1".into())] } else { vec![] };
+    /// How this listing is built for `target`: cargo's arguments (the first may be a
+    /// `+toolchain`). Everything that builds a listing (the tests, `show`, the commands in the
+    /// book) goes through here.
+    pub fn build_invocation(&self, target: Target) -> Vec<String> {
         let sub = if self.spec.rustc_args.is_empty() { "build" } else { "rustc" };
-        let mut args: Vec<String> = vec![sub.into(), "-q".into(), "-p".into(), self.name.clone()];
+        let mut args: Vec<String> = self.cargo_toolchain.iter().cloned().collect();
+        args.extend([sub.into(), "-q".into(), "-p".into(), self.name.clone()]);
         match target.triple() {
             Some(triple) => args.extend(["--target".into(), triple.into()]),
             None => args.push("--release".into()),
@@ -568,14 +611,17 @@ impl Listing {
             args.push("--".into());
             args.extend(self.spec.rustc_args.iter().cloned());
         }
-        (env, args)
+        args
+    }
+
+    /// `+nightly-… ` before a cargo subcommand, or nothing.
+    pub fn toolchain_prefix(&self) -> String {
+        self.cargo_toolchain.as_ref().map(|t| format!("{t} ")).unwrap_or_default()
     }
 
     /// The build command as a reader types it, after the builds of what it requires.
     pub fn build_command(&self, target: Target) -> String {
-        let (env, args) = self.build_invocation(target);
-        let env: String = env.iter().map(|(k, v)| format!("{k}={} ", quote(v))).collect();
-        format!("{}{env}cargo {}", self.requires_prefix(), join_quoted(&args))
+        format!("{}cargo {}", self.requires_prefix(), join_quoted(&self.build_invocation(target)))
     }
 
     /// `cargo build ... && ` for each required listing, or nothing.
@@ -592,7 +638,7 @@ impl Listing {
 
     /// Built by its own command rather than with the other listings of its target.
     pub fn builds_alone(&self) -> bool {
-        !self.spec.rustc_args.is_empty() || self.spec.nightly_flags
+        !self.spec.rustc_args.is_empty() || self.spec.toolchain == Toolchain::Nightly
     }
 }
 
@@ -668,6 +714,27 @@ mod tests {
     }
 
     #[test]
+    fn a_nightly_listing_is_built_with_cargo_plus_the_pinned_channel() {
+        let s = spec("targets = [\"wasip1\"]\nkind = \"reactor\"\ntoolchain = \"nightly\"\nrustc-args = [\"-Z\", \"wasi-exec-model=reactor\"]\ninvoke = \"add\"").unwrap();
+        assert_eq!(s.toolchain, Toolchain::Nightly);
+        let l = Listing {
+            name: "exec-model-bin".into(),
+            dir: "listings/ch/exec-model-bin".into(),
+            spec: s,
+            artifact_stem: "exec-model-bin".into(),
+            is_cdylib: false,
+            cargo_toolchain: Some("+nightly-2026-10-29".into()),
+        };
+        assert!(l.builds_alone());
+        assert_eq!(
+            l.build_command(Target::Wasip1),
+            "cargo +nightly-2026-10-29 rustc -q -p exec-model-bin --target wasm32-wasip1 -- -Z wasi-exec-model=reactor"
+        );
+        let err = spec("targets = [\"wasip1\"]\ntoolchain = \"beta\"").unwrap_err().to_string();
+        assert!(err.contains("toolchain") && err.contains("beta"), "{err}");
+    }
+
+    #[test]
     fn commands_render_grants() {
         let s = spec(
             "targets = [\"wasip1\"]\nargs = [\"a b\"]\nenv = { GREETING = \"hi\" }\n\
@@ -680,6 +747,7 @@ mod tests {
             spec: s,
             artifact_stem: "files".into(),
             is_cdylib: false,
+            cargo_toolchain: None,
         };
         let run = &l.spec.runs[0];
         assert_eq!(

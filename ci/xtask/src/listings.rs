@@ -145,8 +145,7 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
 
 /// Builds one listing exactly as the book says to (see `Listing::build_invocation`).
 fn build_one(root: &Path, listing: &Listing, target: Target) -> Result<std::process::Output> {
-    let (env, args) = listing.build_invocation(target);
-    Command::new("cargo").current_dir(root).envs(env).args(args).output().context("cannot run cargo")
+    Command::new("cargo").current_dir(root).args(listing.build_invocation(target)).output().context("cannot run cargo")
 }
 
 /// Rebuilds one listing if any file in it is newer than its artifact (the `show` fast path:
@@ -217,7 +216,7 @@ pub fn run_listing(root: &Path, listing: &Listing, run: &Run, target: Target) ->
     let captured = if listing.spec.build == Build::Fails {
         let mut cmd = Command::new("cargo");
         cmd.current_dir(root).env("CARGO_TARGET_DIR", root.join("target/build-fails"));
-        cmd.args(["build", "-q", "--manifest-path"]).arg(listing.dir.join("Cargo.toml"));
+        cmd.args(&listing.cargo_toolchain).args(["build", "-q", "--manifest-path"]).arg(listing.dir.join("Cargo.toml"));
         if let Some(triple) = target.triple() {
             cmd.args(["--target", triple]);
         }

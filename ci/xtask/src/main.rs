@@ -2,8 +2,8 @@
 //! makes sure the pinned toolchain is installed); contributors can use `cargo xtask ...`.
 
 use anyhow::{Context, Result, bail};
-use xtask::listing::{Build, Kind, Listing, Target};
-use xtask::{book, builds, exec, listings, tools};
+use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
+use xtask::{book, builds, exec, listings, outdated, tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -25,6 +25,8 @@ usage: ci/book <command>   (or: cargo xtask <command>)
                       the same, for a command that prints markdown itself (a table, a chart)
   versions            print the versions this book is tested with (used by the book)
   measure             print timings: embedded runs, a book build, the runner's compile cache
+  outdated            print every pinned version beside the newest available (for a bump;
+                      asks rustup and crates.io; informational, never part of the tests)
 ";
 
 /// The repository root: two levels above this crate (`ci/xtask`).
@@ -50,6 +52,7 @@ fn main() {
         },
         Some("versions") => versions(),
         Some("measure") => measure(),
+        Some("outdated") => outdated::print(&root()),
         Some("help") | Some("--help") | None => {
             print!("{HELP}");
             Ok(())
@@ -65,11 +68,14 @@ fn main() {
 /// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
 fn setup(root: &Path) -> Result<Vec<Listing>> {
     check_targets()?;
+    let all = listings::discover(root)?;
+    if all.iter().any(|l| l.spec.toolchain == Toolchain::Nightly) {
+        check_nightly(root)?;
+    }
     for tool in tools::pinned(root)? {
         tool.ensure(root)?;
     }
     cargo(root, &["build", "--quiet", "--release", "-p", "wasi-runner"]).context("building the runner")?;
-    let all = listings::discover(root)?;
     // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
     // those tests find it.
     listings::build_all(root, &all, &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)])?;
@@ -82,6 +88,27 @@ fn check_targets() -> Result<()> {
     for t in ["wasm32-wasip1", "wasm32-wasip2", "wasm32-unknown-unknown"] {
         if !sysroot.join("lib/rustlib").join(t).is_dir() {
             bail!("the Rust target {t} is not installed; run `rustup target add {t}` (ci/book does this for you)");
+        }
+    }
+    Ok(())
+}
+
+/// The pinned nightly and its targets, for the listings built with it.
+fn check_nightly(root: &Path) -> Result<()> {
+    let (channel, targets) = listing::nightly_pin(root)?;
+    let out = Command::new("rustup").args(["run", &channel, "rustc", "--print", "sysroot"]).output();
+    let sysroot = match out {
+        Ok(o) if o.status.success() => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
+        _ => bail!(
+            "the pinned nightly `{channel}` ({}) is not installed; run `ci/book setup`, or \
+             `rustup toolchain install {channel} --target {}`",
+            listing::NIGHTLY_PIN,
+            targets.join(" --target ")
+        ),
+    };
+    for t in &targets {
+        if !sysroot.join("lib/rustlib").join(t).is_dir() {
+            bail!("the pinned nightly `{channel}` has no {t} target; run `rustup target add --toolchain {channel} {t}`");
         }
     }
     Ok(())
@@ -346,26 +373,55 @@ fn versions() -> Result<()> {
     let root = root();
     let toolchain: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("rust-toolchain.toml"))?)?;
     let channel = toolchain["toolchain"]["channel"].as_str().context("rust-toolchain.toml: no channel")?.to_string();
+    let (nightly, nightly_targets) = listing::nightly_pin(&root)?;
     let lock: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock"))?)?;
-    let locked = |name: &str| -> Result<String> {
-        let packages = lock["package"].as_array().context("Cargo.lock: no packages")?;
-        let mut versions: Vec<&str> = packages
-            .iter()
-            .filter(|p| p["name"].as_str() == Some(name))
-            .filter_map(|p| p["version"].as_str())
-            .collect();
-        versions.dedup();
-        if versions.is_empty() {
+    let packages = lock["package"].as_array().context("Cargo.lock: no packages")?;
+    // The locked packages named `name`, with the package's own dependency list.
+    let locked = |name: &str| -> Result<Vec<&toml::Value>> {
+        let found: Vec<&toml::Value> = packages.iter().filter(|p| p["name"].as_str() == Some(name)).collect();
+        if found.is_empty() {
             bail!("Cargo.lock has no `{name}`");
         }
-        Ok(versions.join(", "))
+        Ok(found)
     };
+    let version = |p: &toml::Value| p["version"].as_str().unwrap_or("?").to_string();
+    // The book's own Wasmtime is the one the workspace pins with `=`; Extism brings another.
+    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml"))?)?;
+    let pinned = |krate: &str| -> Option<String> {
+        manifest["workspace"]["dependencies"].get(krate)?.get("version")?.as_str().map(|v| v.trim_start_matches('=').to_string())
+    };
+    let targets = |ts: Vec<&str>| ts.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+    let stable_targets = toolchain["toolchain"]["targets"].as_array().context("rust-toolchain.toml: no targets")?;
     println!("| What | Version | Pinned in |");
     println!("|---|---|---|");
-    println!("| Rust (rustc, cargo; targets `wasm32-wasip1`, `wasm32-wasip2`) | {channel} | `rust-toolchain.toml` |");
-    for krate in ["wasmtime", "wasmtime-wasi", "skeptic"] {
-        println!("| `{krate}` crate | {} | `Cargo.lock` |", locked(krate)?);
+    println!(
+        "| Rust stable (rustc, cargo; targets {}) | {channel} | `rust-toolchain.toml` |",
+        targets(stable_targets.iter().filter_map(|t| t.as_str()).collect())
+    );
+    println!(
+        "| Rust nightly, for the listings that need it (targets {}) | {nightly} | `{}` |",
+        targets(nightly_targets.iter().map(String::as_str).collect()),
+        listing::NIGHTLY_PIN
+    );
+    for krate in ["wasmtime", "wasmtime-wasi"] {
+        let want = pinned(krate).with_context(|| format!("the root Cargo.toml pins no `{krate}`"))?;
+        let v = locked(krate)?.into_iter().map(version).find(|v| *v == want);
+        println!("| `{krate}` crate | {} | `Cargo.toml`, `Cargo.lock` |", v.with_context(|| format!("Cargo.lock has no `{krate}` {want}"))?);
     }
+    for extism in locked("extism")? {
+        let embeds = extism
+            .get("dependencies")
+            .and_then(|d| d.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_str())
+            .find_map(|d| d.strip_prefix("wasmtime "))
+            .map(|v| format!(" (embeds `wasmtime` {v})"))
+            .unwrap_or_default();
+        println!("| `extism` crate | {}{embeds} | `listings/extism/extism-host/Cargo.toml` |", version(extism));
+    }
+    let skeptic: Vec<String> = locked("skeptic")?.into_iter().map(version).collect();
+    println!("| `skeptic` crate | {} | `Cargo.lock` |", skeptic.join(", "));
     for t in tools::pinned(&root)? {
         println!("| `{}` ({}) | {} | `ci/tools.toml` |", t.krate, t.bin, t.version);
     }

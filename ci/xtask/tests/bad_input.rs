@@ -119,6 +119,21 @@ fn unsafe_book_sources_are_refused() {
 }
 
 #[test]
+fn a_nightly_listing_is_built_with_the_pinned_nightly_and_a_missing_pin_is_named() {
+    let root = fake_repo("nightly", "targets = [\"wasip1\"]\ntoolchain = \"nightly\"");
+    let err = listing(&root).unwrap_err();
+    assert!(err.contains("listing `hello`") && err.contains("ci/nightly-toolchain.toml"), "{err}");
+    std::fs::create_dir_all(root.join("ci")).unwrap();
+    write(&root, "ci/nightly-toolchain.toml", "[toolchain]\nchannel = \"nightly-2000-01-01\"\n");
+    let l = listing(&root).unwrap();
+    assert_eq!(l.build_command(Target::Wasip1), "cargo +nightly-2000-01-01 build -q -p hello --target wasm32-wasip1");
+    // A page that names another nightly than the pinned one is refused.
+    write(&root, "src/chapter.md", "```sh\ncargo +nightly-2026-10-29 build\n```\n");
+    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
+    assert!(all.contains("src/chapter.md:2: names `nightly-2026-10-29`, but the pinned nightly is `nightly-2000-01-01`"), "{all}");
+}
+
+#[test]
 fn a_failed_embedded_command_in_the_built_book_is_found() {
     let root = fake_repo("cmdrun-error", "targets = [\"wasip1\"]");
     let html = root.join("book/html");

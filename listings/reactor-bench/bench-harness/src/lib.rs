@@ -1,6 +1,6 @@
 //! The benchmark's measuring loop, shared by its two processes: `reactor-bench` measures the
 //! command, the reactor and the component on Wasmtime 48; `extism-bench` (in the `extism-host`
-//! package) measures the Extism plugin on Extism's own Wasmtime 43, and reports its figures
+//! package) measures the Extism plugin on Extism's own Wasmtime 49, and reports its figures
 //! to `reactor-bench` as lines of text.
 use std::time::{Duration, Instant};
 

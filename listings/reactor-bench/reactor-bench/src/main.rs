@@ -66,7 +66,7 @@ impl Approach for ComponentCall {
 // ANCHOR_END: approaches
 
 // ANCHOR: extism
-/// (c) Extism, measured by `extism-bench` in its own process: Extism 1.30 brings Wasmtime 43,
+/// (c) Extism, measured by `extism-bench` in its own process: Extism 1.41 brings Wasmtime 49,
 /// and one binary linking both Wasmtimes would compile each of them once more.
 fn measure_extism() -> Result<(String, Vec<Measured>), Error> {
     let exe = std::env::current_exe()?.with_file_name("extism-bench");
@@ -112,6 +112,7 @@ fn main() -> Result<(), Error> {
     let machine = format!("{cpu}, {cores} cores");
     if markdown {
         print_markdown(&machine, &workloads, &results);
+        print_reading(&workloads, &results);
     } else {
         println!("machine: {machine}");
         println!("mean time per call, each measured for {} ms:", bench_harness::BUDGET.as_millis());
@@ -169,3 +170,26 @@ fn print_markdown(machine: &str, workloads: &[&str; 2], results: &[(String, Vec<
     println!("</svg>\n</div>");
 }
 // ANCHOR_END: chart
+
+/// The comparisons the chapter draws, computed from this run, so the text can never
+/// contradict the table above it. `results` is in the order (a) command, (b) reactor,
+/// (c) Extism, (d) component.
+fn print_reading(workloads: &[&str; 2], results: &[(String, Vec<Measured>)]) {
+    let [command, reactor, extism, component] = [0, 1, 2, 3].map(|i| &results[i].1);
+    let ratio = |a: &[Measured], b: &[Measured], w: usize| a[w].micros / b[w].micros;
+    let both = |a: &[Measured], b: &[Measured]| {
+        let (w0, w1) = (workloads[0], workloads[1]);
+        format!("{:.1}× the reactor's time with the {w0} input, and {:.1}× with the {w1} one", ratio(a, b, 0), ratio(a, b, 1))
+    };
+    let than = |x: f64| if x >= 1.0 { format!("{x:.1}× as long as") } else { format!("{:.1}× less time than", 1.0 / x) };
+    println!("\n**This run, compared** (generated from the figures above):\n");
+    println!("- A command per request took {}.", both(command, reactor));
+    println!("- A component call took {}.", both(component, reactor));
+    println!("- An Extism call took {}.", both(extism, reactor));
+    println!(
+        "- With the {} input, an Extism call took {} a fresh command per request, and {} a component call.",
+        workloads[1],
+        than(ratio(extism, command, 1)),
+        than(ratio(extism, component, 1))
+    );
+}

@@ -1,5 +1,6 @@
-// Run it: RUSTC_BOOTSTRAP=1 cargo rustc -q -p exec-model-cdylib --target wasm32-wasip1 -- -Z wasi-exec-model=reactor
-//         ci/wasi-run --describe target/wasm32-wasip1/debug/exec_model_cdylib.wasm
+// Run it (with the nightly pinned in ci/nightly-toolchain.toml):
+//   cargo +nightly-2026-10-29 rustc -q -p exec-model-cdylib --target wasm32-wasip1 -- -Z wasi-exec-model=reactor &&
+//   ci/wasi-run --invoke add --call 'add 2' --call 'add 3' target/wasm32-wasip1/debug/exec_model_cdylib.wasm 1
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 

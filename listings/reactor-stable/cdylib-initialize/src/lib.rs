@@ -1,5 +1,6 @@
 // Run it: cargo build -q -p cdylib-initialize --target wasm32-wasip1 &&
-//   ci/wasi-run --invoke constructor_runs --call constructor_runs target/wasm32-wasip1/debug/cdylib_initialize.wasm
+//   ci/wasi-run --invoke constructor_runs --call constructor_runs --call constructor_runs \
+//     target/wasm32-wasip1/debug/cdylib_initialize.wasm
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static CONSTRUCTOR_RUNS: AtomicU32 = AtomicU32::new(0);
