@@ -53,7 +53,8 @@ Runs a WASI 0.1 module (command or reactor) or a WASI 0.2 component on wasmtime 
   --env NAME=VALUE        set a variable in the guest's environment (NAME alone: copy ours)
   -S inherit-network      grant TCP, UDP and name lookup (WASI 0.2 components)
   --invoke NAME           run a reactor: `_initialize` if exported, then NAME(ARGS...)
-  --call 'NAME ARG...'    one more call on the same instance (repeatable; after --invoke)
+  --call 'NAME ARG...'    call an export on the same instance (repeatable): alone, it runs a
+                          reactor as --invoke does; after --invoke, it makes one more call
   --deadline-ms N         wall-clock limit (default 10000)
   --memory-mib N          linear-memory cap (default 256)
   --no-cache              compile every time instead of using the compiled-code cache
@@ -140,7 +141,11 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
             opts.calls.push(Call { export, args: rest });
             opts.calls.extend(calls);
         }
-        None if !calls.is_empty() => return Err("--call needs --invoke first".into()),
+        // Only calls: every call says its own arguments, so nothing may follow FILE.
+        None if !calls.is_empty() && !rest.is_empty() => {
+            return Err("with --call alone, the arguments go inside each --call, not after FILE".into());
+        }
+        None if !calls.is_empty() => opts.calls = calls,
         None => opts.args = rest,
     }
     Ok(opts)

@@ -195,6 +195,8 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
         }
     }
     problems.extend(stale_nightlies(root, crate::listing::nightly_channel(root).ok().as_deref())?);
+    problems.extend(caption_numbers(&src)?);
+    problems.extend(unmarked_failures(&src, listings)?);
     // Every listing appears in the book: its code included, or its output shown.
     for l in listings {
         if !shown.iter().any(|(n, _, _)| n == &l.name) {
@@ -208,6 +210,50 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                     l.dir.display(),
                     t.name(),
                     if run.name.is_empty() { String::new() } else { format!("{} ", run.name) }
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Listing captions are numbered `Listing N-M`: `N` is the chapter's number in the sidebar
+/// (the order of `- [..](..)` entries in SUMMARY.md), `M` counts up from 1 in each chapter.
+pub fn caption_numbers(src: &Path) -> Result<Vec<String>> {
+    // No SUMMARY.md, no numbering to check (mdbook itself refuses a book without one).
+    let Ok(summary) = std::fs::read_to_string(src.join("SUMMARY.md")) else { return Ok(vec![]) };
+    let entry = regex::Regex::new(r"^\s*- \[[^\]]*\]\(([^)]+)\)").expect("valid pattern");
+    let caption = regex::Regex::new(r#"<span class="caption[^"]*">Listing (\d+)-(\d+)"#).expect("valid pattern");
+    let mut problems = Vec::new();
+    let chapters = summary.lines().filter_map(|l| entry.captures(l).map(|c| c[1].to_string()));
+    for (i, file) in chapters.enumerate() {
+        let Ok(text) = std::fs::read_to_string(src.join(&file)) else { continue };
+        for (m, c) in caption.captures_iter(&text).enumerate() {
+            let (n, k) = (&c[1], &c[2]);
+            if n != (i + 1).to_string() || k != (m + 1).to_string() {
+                problems.push(format!("src/{file}: caption `Listing {n}-{k}` should be `Listing {}-{}`", i + 1, m + 1));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// A listing that fails on purpose (its build, or every run) is marked before its code: its
+/// caption has the class `fails`, which `theme/wasi-book.css` turns into a visible mark.
+pub fn unmarked_failures(src: &Path, listings: &[Listing]) -> Result<Vec<String>> {
+    let caption = regex::Regex::new(r#"<span class="caption([^"]*)">(Listing [^:]+): `([^`]+)`"#).expect("valid pattern");
+    let mut problems = Vec::new();
+    for file in files_with_extension(src, "md")? {
+        let text = std::fs::read_to_string(&file)?;
+        for c in caption.captures_iter(&text) {
+            let Some(l) = listings.iter().find(|l| Path::new(&c[3]).starts_with(&l.dir)) else { continue };
+            let fails = l.spec.build == crate::listing::Build::Fails
+                || (!l.spec.runs.is_empty() && l.spec.runs.iter().all(|r| r.failure.is_some()));
+            if fails && !c[1].split_whitespace().any(|class| class == "fails") {
+                let name = file.file_name().unwrap_or_default().to_string_lossy();
+                problems.push(format!(
+                    "src/{name}: {} shows `{}`, which fails on purpose: mark it with <span class=\"caption fails\">",
+                    &c[2], l.name
                 ));
             }
         }
@@ -238,6 +284,12 @@ pub fn stale_nightlies(root: &Path, pinned: Option<&str>) -> Result<Vec<String>>
         }
     }
     Ok(problems)
+}
+
+/// The mark a page puts before a run that fails on purpose (styled by `theme/wasi-book.css`),
+/// so a reader never mistakes the failure the book shows for a broken example.
+pub fn failure_banner(why: &str) -> String {
+    format!("<p class=\"fails-on-purpose\"><strong>Fails on purpose:</strong> {why}.</p>\n\n")
 }
 
 /// Pages of the built book that carry a failed embedded command.
@@ -287,6 +339,18 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].starts_with("src/a.md:2: names `nightly-2025-01-01`"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn caption_numbers_follow_the_sidebar() {
+        let dir = std::env::temp_dir().join(format!("captions-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("SUMMARY.md"), "[Intro](intro.md)\n\n- [A](a.md)\n\n# Part\n\n- [B](b.md)\n").unwrap();
+        std::fs::write(dir.join("a.md"), "<span class=\"caption\">Listing 1-1: x</span>\n").unwrap();
+        std::fs::write(dir.join("b.md"), "<span class=\"caption\">Listing 2-1: x</span>\n<span class=\"caption\">Listing 3-2: y</span>\n").unwrap();
+        let problems = caption_numbers(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(problems, vec!["src/b.md: caption `Listing 3-2` should be `Listing 2-2`".to_string()]);
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
         None => cmd.stdin(Stdio::null()),
     };
     let what = format!("{cmd:?}");
+    // What a reader's terminal shows does not depend on our environment's backtrace settings
+    // (a Rust tool that fails would otherwise print its whole stack).
+    cmd.env_remove("RUST_BACKTRACE").env_remove("RUST_LIB_BACKTRACE");
     // Its own process group, so that a timeout kills everything it started (a `sh -c` that
     // runs cargo would otherwise leave cargo running, holding the build lock).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);

@@ -6,6 +6,14 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The exit status of a trap, in the book's runner and in `wasmtime run` on Unix
+/// (`wasi_runner::TRAP_EXIT_CODE`).
+pub const TRAP_EXIT_CODE: i32 = 134;
+
+/// Where a `build = "fails"` listing is built: it is its own workspace, so without this cargo
+/// would create a `target/` inside `listings/`.
+pub const FAILS_TARGET_DIR: &str = "target/build-fails";
+
 /// The metadata table's name: `[package.metadata.wasi-book]`.
 pub const METADATA_KEY: &str = "wasi-book";
 
@@ -213,6 +221,9 @@ pub struct Run {
     pub deadline_ms: Option<u64>,
     /// Linear-memory cap in MiB (the runner's default otherwise).
     pub memory_mib: Option<u64>,
+    /// This run fails on purpose, and why, in a few words ("the second call traps"). The page
+    /// marks the run with it, before its command. Required for a trap and a failing build.
+    pub failure: Option<String>,
 }
 
 /// The keys that describe the listing as a whole; everything else at the top level is its
@@ -353,6 +364,11 @@ impl Spec {
                 if !(0..=255).contains(&c) {
                     bail!("{at}`exit-code = {c}` is outside 0..=255");
                 }
+            }
+            let traps = targets.iter().any(|t| run.exit_code.for_target(*t) == TRAP_EXIT_CODE);
+            if run.failure.is_none() && (traps || self.build == Build::Fails) {
+                let what = if traps { "traps" } else { "is a build that fails" };
+                bail!("{at}this run {what}: say why in `failure = \"...\"`, so the page marks it as a failure on purpose");
             }
             for r in &run.redact {
                 regex::Regex::new(&r.pattern).with_context(|| format!("{at}`redact`: bad pattern `{}`", r.pattern))?;
@@ -507,8 +523,11 @@ impl Listing {
         if let Some(mib) = run.memory_mib {
             f.push(format!("--memory-mib={mib}"));
         }
+        // Every call as its own `--call 'NAME ARG...'`, the first included, so the command line
+        // reads as the sequence of calls it makes.
         if let Some(export) = &run.invoke {
-            f.extend(["--invoke".into(), export.clone()]);
+            let first = std::iter::once(export.clone()).chain(run.args.iter().cloned()).collect::<Vec<_>>();
+            f.extend(["--call".into(), join_quoted(&first)]);
         }
         for c in &run.calls {
             f.extend(["--call".into(), c.clone()]);
@@ -520,7 +539,9 @@ impl Listing {
     pub fn runner_args(&self, run: &Run, target: Target) -> Vec<String> {
         let mut a = self.runner_flags(run);
         a.push(self.artifact(target).display().to_string());
-        a.extend(run.args.iter().cloned());
+        if run.invoke.is_none() {
+            a.extend(run.args.iter().cloned());
+        }
         a
     }
 
@@ -535,9 +556,14 @@ impl Listing {
     pub fn reader_command(&self, run: &Run, target: Target) -> String {
         if self.spec.build == Build::Fails {
             let triple = target.triple().map(|t| format!(" --target {t}")).unwrap_or_default();
-            return format!("cargo {}build -q --manifest-path {}{triple}", self.toolchain_prefix(), self.dir.join("Cargo.toml").display());
+            return format!(
+                "cargo {}build -q --manifest-path {}{triple} --target-dir {FAILS_TARGET_DIR}",
+                self.toolchain_prefix(),
+                self.dir.join("Cargo.toml").display()
+            );
         }
-        let args = if run.args.is_empty() {
+        // With `invoke`, the arguments are the first call's, inside its `--call`.
+        let args = if run.args.is_empty() || run.invoke.is_some() {
             String::new()
         } else {
             format!(" -- {}", join_quoted(&run.args))

@@ -215,11 +215,12 @@ pub fn run_listing(root: &Path, listing: &Listing, run: &Run, target: Target) ->
     let stdin = run.stdin.as_ref().map(|f| listing.abs_dir(root).join(f));
     let captured = if listing.spec.build == Build::Fails {
         let mut cmd = Command::new("cargo");
-        cmd.current_dir(root).env("CARGO_TARGET_DIR", root.join("target/build-fails"));
+        cmd.current_dir(root);
         cmd.args(&listing.cargo_toolchain).args(["build", "-q", "--manifest-path"]).arg(listing.dir.join("Cargo.toml"));
         if let Some(triple) = target.triple() {
             cmd.args(["--target", triple]);
         }
+        cmd.args(["--target-dir", crate::listing::FAILS_TARGET_DIR]);
         capture(cmd, None, PROCESS_LIMIT)?
     } else {
         let mut cmd = match target {
@@ -359,7 +360,7 @@ fn check_literal(
     let output = redacted(run, &normalise(root, &captured.output));
     // A trap is reported in each runtime's own words; there only the guest's own output (what
     // came before the runtime's error line) and the exit code must agree.
-    let (a, b) = if code == wasi_runner_trap_code() {
+    let (a, b) = if code == crate::listing::TRAP_EXIT_CODE {
         (before_error(expected_output), before_error(&output))
     } else {
         (expected_output, output.as_str())
@@ -379,7 +380,3 @@ fn before_error(s: &str) -> &str {
     &s[..cut]
 }
 
-/// `wasi_runner::TRAP_EXIT_CODE`, which is also what `wasmtime run` uses on Unix.
-fn wasi_runner_trap_code() -> i32 {
-    134
-}

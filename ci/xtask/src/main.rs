@@ -21,6 +21,9 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   sh [--exit N] 'COMMAND'
                       run a command from the repository root; print it and its output as
                       markdown; fail unless it exits with N (default 0)
+  sh --fails 'WHY' 'COMMAND'
+                      the same, for a command that succeeds but shows a failure (a component
+                      that exports nothing, say): the page marks it as failing on purpose, with WHY
   sh --markdown 'COMMAND'
                       the same, for a command that prints markdown itself (a table, a chart)
   versions            print the versions this book is tested with (used by the book)
@@ -44,10 +47,11 @@ fn main() {
         Some("show") if args.len() == 3 || args.len() == 4 => {
             show(&args[1], &args[2], args.get(3).map(String::as_str).unwrap_or(""))
         }
-        Some("sh") if args.len() == 2 => shell(&args[1], 0),
+        Some("sh") if args.len() == 2 => shell(&args[1], 0, None),
+        Some("sh") if args.len() == 4 && args[1] == "--fails" => shell(&args[3], 0, Some(&args[2])),
         Some("sh") if args.len() == 3 && args[1] == "--markdown" => shell_markdown(&args[2]),
         Some("sh") if args.len() == 4 && args[1] == "--exit" => match args[2].parse() {
-            Ok(code) => shell(&args[3], code),
+            Ok(code) => shell(&args[3], code, None),
             Err(_) => Err(anyhow::anyhow!("sh --exit takes a number, not `{}`", args[2])),
         },
         Some("versions") => versions(),
@@ -308,7 +312,8 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
         listings::build_if_stale(&root, &l, target)?;
     }
     let (transcript, captured) = listings::run_listing(&root, &l, run, target)?;
-    let mut md = format!("```sh\n{}\n```\n\n```console\n{transcript}```\n", l.reader_command(run, target));
+    let mut md = run.failure.as_deref().map(book::failure_banner).unwrap_or_default();
+    md.push_str(&format!("```sh\n{}\n```\n\n```console\n{transcript}```\n", l.reader_command(run, target)));
     if l.spec.build == Build::Ok {
         match l.wasmtime_command(run, target) {
             Ok(w) => md.push_str(&format!(
@@ -346,10 +351,18 @@ fn run_sh(command: &str) -> Result<exec::Captured> {
 
 /// Markdown for a tool command run live from the repository root (for example inspecting a
 /// listing's artifact): the command to copy and its transcript. Fails unless it exits with
-/// `expect` (non-zero for a command whose failure the chapter shows).
-fn shell(command: &str, expect: i32) -> Result<()> {
+/// `expect` (non-zero for a command whose failure the chapter shows). A non-zero `expect`, or
+/// a `failure` reason, marks the run as a failure on purpose.
+fn shell(command: &str, expect: i32, failure: Option<&str>) -> Result<()> {
     let run = run_sh(command)?;
     let transcript = listings::transcript(command, &run);
+    match failure {
+        Some(why) => print!("{}", book::failure_banner(why)),
+        None if expect != 0 => {
+            print!("{}", book::failure_banner(&format!("the command exits with status {expect}, and its error is the point")))
+        }
+        None => {}
+    }
     print!("```sh\n{command}\n```\n\n```console\n{transcript}```\n");
     if run.code != expect {
         bail!("`{command}` exited with {}, not {expect}", run.code);

@@ -134,6 +134,22 @@ fn a_nightly_listing_is_built_with_the_pinned_nightly_and_a_missing_pin_is_named
 }
 
 #[test]
+fn a_listing_that_fails_on_purpose_must_be_marked_before_its_code() {
+    let root = fake_repo("unmarked", "targets = [\"wasip1\"]\nbuild = \"fails\"\nfailure = \"it does not compile\"");
+    let l = listing(&root).unwrap();
+    let caption = |class: &str| format!("<span class=\"{class}\">Listing 1-1: `listings/ch/hello/src/main.rs`, x</span>\n");
+    write(&root, "src/chapter.md", &caption("caption"));
+    let problems = book::unmarked_failures(&root.join("src"), std::slice::from_ref(&l)).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("Listing 1-1 shows `hello`, which fails on purpose"), "{}", problems[0]);
+    write(&root, "src/chapter.md", &caption("caption fails"));
+    assert!(book::unmarked_failures(&root.join("src"), std::slice::from_ref(&l)).unwrap().is_empty());
+    // And a build that fails must say why.
+    let root = fake_repo("no-failure-reason", "targets = [\"wasip1\"]\nbuild = \"fails\"");
+    assert!(listing(&root).unwrap_err().contains("say why in `failure"), "{}", listing(&root).unwrap_err());
+}
+
+#[test]
 fn a_failed_embedded_command_in_the_built_book_is_found() {
     let root = fake_repo("cmdrun-error", "targets = [\"wasip1\"]");
     let html = root.join("book/html");
@@ -147,14 +163,16 @@ fn a_failed_embedded_command_in_the_built_book_is_found() {
 
 #[test]
 fn a_listing_whose_build_must_fail_is_checked_against_the_compiler_error() {
-    let root = fake_repo("build-fails", "targets = [\"wasip1\"]\nbuild = \"fails\"");
+    let root = fake_repo("build-fails", "targets = [\"wasip1\"]\nbuild = \"fails\"\nfailure = \"a type error\"");
     write(&root, "listings/ch/hello/src/main.rs", "fn main() {\n    let n: u32 = \"not a number\";\n}\n");
     let l = listing(&root).unwrap();
     let run = &l.spec.runs[0];
     // Record the transcript as `cargo xtask bless` would, then check against it: it passes.
     let (transcript, captured) = listings::run_listing(&root, &l, run, Target::Wasip1).unwrap();
     assert_ne!(captured.code, 0);
-    assert!(transcript.starts_with("$ cargo build -q --manifest-path listings/ch/hello/Cargo.toml --target wasm32-wasip1\n"));
+    assert!(transcript.starts_with(
+        "$ cargo build -q --manifest-path listings/ch/hello/Cargo.toml --target wasm32-wasip1 --target-dir target/build-fails\n"
+    ));
     assert!(transcript.contains("error[E0308]: mismatched types"), "{transcript}");
     write(&root, "listings/ch/hello/output.wasip1.txt", &transcript);
     assert_eq!(listings::check(&root, &l, run, Target::Wasip1), Vec::<String>::new());

@@ -1,5 +1,5 @@
 // Run it: cargo build -q -p start-twice --target wasm32-wasip1 &&
-//         ci/wasi-run --invoke _start --call _start target/wasm32-wasip1/debug/start-twice.wasm
+//         ci/wasi-run --call _start --call _start target/wasm32-wasip1/debug/start-twice.wasm
 // ANCHOR: all
 fn main() {
     println!("main runs");

@@ -1,4 +1,4 @@
-//! The host side of the greeter component (Listing 13-2), generated from its WIT file. Used by
+//! The host side of the greeter component (Listing 14-2), generated from its WIT file. Used by
 //! this crate's `main.rs` and by the benchmark.
 use std::path::Path;
 use wasmtime::component::{Component, Linker, ResourceTable};
@@ -11,17 +11,21 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 wasmtime::component::bindgen!({ world: "greeter", path: "../greeter-component/wit" });
 // ANCHOR_END: bindgen
 
+// ANCHOR: state
 /// The store's data: the WASI 0.2 context the guest's standard library imports need.
 pub struct Host {
     wasi: WasiCtx,
     table: ResourceTable,
 }
 
+// wasmtime-wasi's host functions reach the WASI context and the resource table (which holds
+// the handles, such as streams, that the guest is given) through this trait.
 impl WasiView for Host {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
     }
 }
+// ANCHOR_END: state
 
 /// Instantiates the component at `path` once.
 pub fn instantiate(engine: &Engine, path: &Path) -> wasmtime::Result<(Store<Host>, Greeter)> {

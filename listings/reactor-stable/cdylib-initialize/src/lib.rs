@@ -1,5 +1,5 @@
 // Run it: cargo build -q -p cdylib-initialize --target wasm32-wasip1 &&
-//   ci/wasi-run --invoke constructor_runs --call constructor_runs --call constructor_runs \
+//   ci/wasi-run --call constructor_runs --call constructor_runs --call constructor_runs \
 //     target/wasm32-wasip1/debug/cdylib_initialize.wasm
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,5 +1,6 @@
 // Run it: cargo build -q -p cdylib-wrapped --target wasm32-wasip1 &&
-//   ci/wasi-run --invoke constructor_runs --call constructor_runs target/wasm32-wasip1/debug/cdylib_wrapped.wasm
+//   ci/wasi-run --call constructor_runs --call constructor_runs --call constructor_runs \
+//     target/wasm32-wasip1/debug/cdylib_wrapped.wasm
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,6 +1,5 @@
-// Run it (with the nightly pinned in ci/nightly-toolchain.toml):
-//   cargo +nightly-2026-10-29 rustc -q -p exec-model-cdylib --target wasm32-wasip1 -- -Z wasi-exec-model=reactor &&
-//   ci/wasi-run --invoke add --call 'add 2' --call 'add 3' target/wasm32-wasip1/debug/exec_model_cdylib.wasm 1
+// Run it: cargo build -q -p adder --target wasm32-wasip1 &&
+//   ci/wasi-run --call 'add 1' --call 'add 2' --call 'add 3' target/wasm32-wasip1/debug/adder.wasm
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 
