@@ -289,7 +289,46 @@ pub fn stale_nightlies(root: &Path, pinned: Option<&str>) -> Result<Vec<String>>
 /// The mark a page puts before a run that fails on purpose (styled by `theme/wasi-book.css`),
 /// so a reader never mistakes the failure the book shows for a broken example.
 pub fn failure_banner(why: &str) -> String {
-    format!("<p class=\"fails-on-purpose\"><strong>Fails on purpose:</strong> {why}.</p>\n\n")
+    // Raw HTML is not Markdown: escape the text, and turn its `code` spans into <code>.
+    let escaped = why.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut html = String::new();
+    for (i, part) in escaped.split('`').enumerate() {
+        html.push_str(&if i % 2 == 1 { format!("<code>{part}</code>") } else { part.to_string() });
+    }
+    format!("<p class=\"fails-on-purpose\"><strong>Fails on purpose:</strong> {html}.</p>\n\n")
+}
+
+/// Links between the built pages whose `#anchor` names no element of the target page
+/// (mdbook-linkcheck checks that the page exists, not the anchor).
+pub fn broken_anchors(html_dir: &Path) -> Result<Vec<String>> {
+    let href = regex::Regex::new(r#"href="([A-Za-z0-9_./-]*\.html)?#([^"]+)""#).expect("valid pattern");
+    let id = regex::Regex::new(r#"\bid="([^"]+)""#).expect("valid pattern");
+    let mut ids: std::collections::BTreeMap<PathBuf, BTreeSet<String>> = Default::default();
+    let pages = files_with_extension(html_dir, "html")?;
+    for page in &pages {
+        let text = std::fs::read_to_string(page)?;
+        ids.insert(page.clone(), id.captures_iter(&text).map(|c| c[1].to_string()).collect());
+    }
+    let mut problems = Vec::new();
+    for page in &pages {
+        // The print page and the 404 page repeat other pages' links.
+        let name = page.file_name().unwrap_or_default().to_string_lossy().to_string();
+        if name == "print.html" || name == "404.html" {
+            continue;
+        }
+        let text = std::fs::read_to_string(page)?;
+        for c in href.captures_iter(&text) {
+            let target = match c.get(1) {
+                Some(file) => page.parent().unwrap().join(file.as_str()),
+                None => page.clone(),
+            };
+            let Some(known) = ids.get(&target) else { continue }; // a missing page is linkcheck's
+            if !known.contains(&c[2]) {
+                problems.push(format!("{name}: a link to `{}#{}` names no anchor there", c.get(1).map_or("", |m| m.as_str()), &c[2]));
+            }
+        }
+    }
+    Ok(problems)
 }
 
 /// Pages of the built book that carry a failed embedded command.
@@ -351,6 +390,14 @@ mod tests {
         let problems = caption_numbers(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(problems, vec!["src/b.md: caption `Listing 3-2` should be `Listing 2-2`".to_string()]);
+    }
+
+    #[test]
+    fn a_failure_banner_renders_code_spans() {
+        assert_eq!(
+            failure_banner("calling `_start` twice <traps>"),
+            "<p class=\"fails-on-purpose\"><strong>Fails on purpose:</strong> calling <code>_start</code> twice &lt;traps&gt;.</p>\n\n"
+        );
     }
 
     #[test]

@@ -246,13 +246,14 @@ fn test() -> Result<()> {
     let html = root.join("book/html");
     if html.is_dir() {
         problems.extend(book::cmdrun_errors(&html)?);
+        problems.extend(book::broken_anchors(&html)?);
     } else {
         problems.push("mdbook build produced no book/html".into());
     }
     if !root.join("book/linkcheck").is_dir() {
         problems.push("mdbook-linkcheck did not run (no book/linkcheck)".into());
     }
-    report.record("mdbook build (live outputs, cmdrun errors, linkcheck)", problems);
+    report.record("mdbook build (live outputs, cmdrun errors, linkcheck, anchors)", problems);
 
     let failed = report.failures.len();
     if failed > 0 {

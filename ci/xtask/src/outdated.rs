@@ -100,11 +100,8 @@ pub fn newest_from_rustup_check(check: &str, channel: &str) -> String {
 fn exact_crate_pins(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
     let mut manifests = vec![root.join("Cargo.toml")];
     for dir in ["ci", "listings"] {
-        for entry in walk(&root.join(dir)) {
-            if entry.file_name().is_some_and(|n| n == "Cargo.toml") {
-                manifests.push(entry);
-            }
-        }
+        let tomls = crate::book::files_with_extension(&root.join(dir), "toml")?;
+        manifests.extend(tomls.into_iter().filter(|p| p.file_name().is_some_and(|n| n == "Cargo.toml")));
     }
     let mut pins = BTreeMap::new();
     for m in manifests {
@@ -126,23 +123,6 @@ fn exact_crate_pins(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
         }
     }
     Ok(pins)
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() && e.file_name() != "target" {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 fn crate_row(krate: &str, pinned: &str, file: &str) -> Row {

@@ -76,6 +76,7 @@ impl Tool {
             return Ok(());
         }
         eprintln!("xtask: installing {} {} (once per version; cached in {})", self.krate, self.version, self.dir().display());
+        let started = std::time::Instant::now();
         // Install into a temporary sibling, then rename: an interrupted install never looks done.
         let tmp = self.dir().with_extension(format!("tmp{}", std::process::id()));
         let status = Command::new("cargo")
@@ -105,6 +106,8 @@ impl Tool {
             }
             let _ = std::fs::remove_dir_all(&tmp);
         }
+        // The figure the testing appendix reports for a machine's first run.
+        eprintln!("xtask: installed {} {} in {} s", self.krate, self.version, started.elapsed().as_secs());
         Ok(())
     }
 }

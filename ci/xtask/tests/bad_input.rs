@@ -150,6 +150,17 @@ fn a_listing_that_fails_on_purpose_must_be_marked_before_its_code() {
 }
 
 #[test]
+fn a_link_to_an_anchor_that_does_not_exist_is_found() {
+    let root = fake_repo("anchors", "targets = [\"wasip1\"]");
+    let html = root.join("book/html");
+    std::fs::create_dir_all(&html).unwrap();
+    write(&root, "book/html/a.html", "<h2 id=\"here\">x</h2><a href=\"b.html#there\">ok</a><a href=\"b.html#gone\">bad</a><a href=\"#here\">self</a>");
+    write(&root, "book/html/b.html", "<h2 id=\"there\">y</h2>");
+    let problems = book::broken_anchors(&html).unwrap();
+    assert_eq!(problems, vec!["a.html: a link to `b.html#gone` names no anchor there".to_string()]);
+}
+
+#[test]
 fn a_failed_embedded_command_in_the_built_book_is_found() {
     let root = fake_repo("cmdrun-error", "targets = [\"wasip1\"]");
     let html = root.join("book/html");
