@@ -82,6 +82,14 @@ pub fn includes(line: &str) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// Whether `content` has an `ANCHOR: name` line for exactly this name (`:al` must not match
+/// `ANCHOR: all`), as mdBook reads anchors.
+pub fn has_anchor(content: &str, name: &str) -> bool {
+    content.lines().any(|l| {
+        l.split_once("ANCHOR:").is_some_and(|(_, rest)| rest.split_whitespace().next() == Some(name))
+    })
+}
+
 /// `<!-- cmdrun ... -->` commands in a text.
 pub fn cmdruns(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
@@ -126,7 +134,7 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                 if let Some(a) = &anchor {
                     if a.chars().all(|c| c.is_ascii_digit() || c == ':') {
                         problems.push(format!("{at}: `{path}:{a}` includes by line number, which breaks silently; use an ANCHOR"));
-                    } else if !content.contains(&format!("ANCHOR: {a}")) {
+                    } else if !has_anchor(&content, a) {
                         problems.push(format!("{at}: `{path}` has no `// ANCHOR: {a}`"));
                     }
                 }
@@ -358,6 +366,15 @@ mod tests {
         assert_eq!(includes("{{#include x.rs}} and {{#include y.rs:z}}").len(), 2);
         assert!(includes("plain text").is_empty());
         assert!(includes(r"shown as \{{#include x.rs}}").is_empty());
+    }
+
+    #[test]
+    fn anchors_match_exactly() {
+        let file = "// ANCHOR: all\nfn main() {}\n// ANCHOR_END: all\n# ANCHOR: lib\n";
+        assert!(has_anchor(file, "all"));
+        assert!(has_anchor(file, "lib"));
+        assert!(!has_anchor(file, "al"));
+        assert!(!has_anchor(file, "END"));
     }
 
     #[test]

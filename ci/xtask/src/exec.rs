@@ -22,8 +22,11 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
     };
     let what = format!("{cmd:?}");
     // What a reader's terminal shows does not depend on our environment's backtrace settings
-    // (a Rust tool that fails would otherwise print its whole stack).
-    cmd.env_remove("RUST_BACKTRACE").env_remove("RUST_LIB_BACKTRACE");
+    // (a Rust tool that fails would otherwise print its whole stack), and a verified run gets
+    // exactly the grants its metadata declares: the runner also reads WASI_RUNNER_FLAGS, so a
+    // value left in the caller's shell would add grants. A command that needs it sets it
+    // itself, inline, as the book's commands do.
+    cmd.env_remove("RUST_BACKTRACE").env_remove("RUST_LIB_BACKTRACE").env_remove("WASI_RUNNER_FLAGS");
     // Its own process group, so that a timeout kills everything it started (a `sh -c` that
     // runs cargo would otherwise leave cargo running, holding the build lock).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
@@ -59,4 +62,22 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
         128 + status.signal().unwrap_or(0)
     });
     Ok(Captured { output, code })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_callers_runner_flags_and_backtrace_setting_do_not_leak_into_a_run() {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg("echo flags=${WASI_RUNNER_FLAGS-unset} bt=${RUST_BACKTRACE-unset}");
+        cmd.env("WASI_RUNNER_FLAGS", "--dir /::/host").env("RUST_BACKTRACE", "1");
+        let run = capture(cmd, None, Duration::from_secs(10)).unwrap();
+        assert_eq!(run.output, "flags=unset bt=unset\n");
+        // A command that sets the flags itself still gets them.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg("WASI_RUNNER_FLAGS=--env sh -c 'echo $WASI_RUNNER_FLAGS'");
+        assert_eq!(capture(cmd, None, Duration::from_secs(10)).unwrap().output, "--env\n");
+    }
 }
