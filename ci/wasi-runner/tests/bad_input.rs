@@ -90,6 +90,16 @@ fn exit_codes_reach_the_host_exactly_on_wasip1_and_as_1_on_wasip2() {
 }
 
 #[test]
+fn an_exit_status_of_126_or_more_on_wasip1_is_an_error_named_by_wasmtime_wasi() {
+    // wasmtime-wasi's `proc_exit` accepts 0..126 only; the book's metadata refuses such
+    // `exit-code`s on wasip1 for that reason (see the listing checks).
+    let r = run(&[&guest("wasip1"), "exit", "200"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("exit with invalid exit status outside of [0..126)"), "{}", r.stderr);
+    assert_eq!(run(&[&guest("wasip1"), "exit", "125"]).code, 125);
+}
+
+#[test]
 fn a_directory_that_was_not_granted_is_denied() {
     let dir = tempdir("undeclared");
     std::fs::write(dir.join("secret.txt"), "hidden").unwrap();

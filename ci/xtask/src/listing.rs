@@ -364,6 +364,14 @@ impl Spec {
                 if !(0..=255).contains(&c) {
                     bail!("{at}`exit-code = {c}` is outside 0..=255");
                 }
+                // wasmtime-wasi refuses `proc_exit(n)` for n >= 126 with an error (exit status 1),
+                // so a WASI 0.1 run can end with 0..=125, or the runner's trap status.
+                if *t == Target::Wasip1 && c >= 126 && c != TRAP_EXIT_CODE {
+                    bail!(
+                        "{at}`exit-code = {c}` cannot happen on wasip1: wasmtime-wasi turns `proc_exit({c})` into an \
+                         error (\"exit with invalid exit status outside of [0..126)\"), which exits with 1"
+                    );
+                }
             }
             let traps = targets.iter().any(|t| run.exit_code.for_target(*t) == TRAP_EXIT_CODE);
             if run.failure.is_none() && (traps || self.build == Build::Fails) {
@@ -732,6 +740,7 @@ mod tests {
             ("targets = [\"host\", \"wasip1\"]\nkind = \"host\"", "not both"),
             ("targets = [\"wasip1\"]\ncalls = [\"f\"]", "`calls` needs `invoke` first"),
             ("targets = [\"wasip1\"]\nkind = \"library\"", "a WebAssembly library is a `guest`"),
+            ("targets = [\"wasip1\", \"wasip2\"]\nexit-code = 200", "cannot happen on wasip1"),
             ("targets = [\"host\"]\nkind = \"library\"\nargs = [\"x\"]", "has no runs of its own"),
         ] {
             let err = format!("{:#}", spec(toml).unwrap_err());
