@@ -20,7 +20,7 @@ use wasmtime::{Config, Engine, Linker, Module, ResourceLimiter, Store, Trap, Val
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-mod cache;
+pub mod cache;
 
 /// Exit code when the guest traps, is stopped at its deadline, or hits the memory cap.
 /// `wasmtime run` exits with 128 + SIGABRT for a trap on Unix; we do the same so a transcript
@@ -378,24 +378,23 @@ fn run_component_in(engine: &Engine, opts: &RunOptions, bytes: &[u8], mut store:
 fn load_module(engine: &Engine, opts: &RunOptions, bytes: &[u8]) -> Result<Module> {
     match &opts.cache_dir {
         None => Module::new(engine, bytes),
-        Some(dir) => {
-            let path = cache::compiled(engine, dir, bytes, |b| engine.precompile_module(b))?;
-            // SAFETY: the file was written by `precompile_module` of this very engine
-            // configuration (its name includes the engine's compatibility hash), into a cache
-            // directory only this tool writes.
-            unsafe { Module::deserialize_file(engine, &path) }
-        }
+        // SAFETY (deserialize_file): the entry was written by `precompile_module` of this very
+        // engine configuration (its name includes the engine's compatibility hash), into a
+        // directory only this user can write (`cache::unusable` checked it); a file that fails
+        // to load is compiled again.
+        Some(dir) => cache::load(engine, dir, bytes, |b| engine.precompile_module(b), |p| unsafe {
+            Module::deserialize_file(engine, p)
+        }),
     }
 }
 
 fn load_component(engine: &Engine, opts: &RunOptions, bytes: &[u8]) -> Result<Component> {
     match &opts.cache_dir {
         None => Component::new(engine, bytes),
-        Some(dir) => {
-            let path = cache::compiled(engine, dir, bytes, |b| engine.precompile_component(b))?;
-            // SAFETY: as in `load_module`.
-            unsafe { Component::deserialize_file(engine, &path) }
-        }
+        // SAFETY: as in `load_module`.
+        Some(dir) => cache::load(engine, dir, bytes, |b| engine.precompile_component(b), |p| unsafe {
+            Component::deserialize_file(engine, p)
+        }),
     }
 }
 

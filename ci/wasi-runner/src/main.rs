@@ -30,10 +30,15 @@ fn main() -> ExitCode {
             Err(e) => fail(&format!("{file}: {e:#}")),
         };
     }
-    let opts = match parse(argv) {
+    let mut opts = match parse(argv) {
         Ok(o) => o,
         Err(e) => return fail(&format!("{e} (see --help)")),
     };
+    // Cached machine code is run as it is: only a directory that no one else can write will do.
+    if let Some(why) = opts.cache_dir.as_deref().and_then(wasi_runner::cache::unusable) {
+        eprintln!("wasi-runner: warning: not using the compiled-code cache: {why}");
+        opts.cache_dir = None;
+    }
     match wasi_runner::run(&opts) {
         Ok(exit) => ExitCode::from(exit.0 as u8),
         Err(e) => {

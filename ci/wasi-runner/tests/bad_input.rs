@@ -183,6 +183,56 @@ fn a_missing_file_and_a_bad_flag_are_named() {
     assert!(r.stderr.contains("unknown option `--frobnicate`"), "{}", r.stderr);
 }
 
+/// The runner with its compiled-code cache in `cache`.
+fn run_cached(cache: &Path, args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_wasi-runner"))
+        .args(args)
+        .env_remove("WASI_RUNNER_FLAGS")
+        .env("WASI_RUNNER_CACHE", cache)
+        .output()
+        .expect("run wasi-runner");
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_corrupted_cache_entry_is_compiled_again_and_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = tempdir("cache-corrupt");
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
+    for t in ["wasip1", "wasip2"] {
+        let first = run_cached(&cache, &[&guest(t), "exit", "0"]);
+        assert_eq!(first.code, 0, "{t}: {}", first.stderr);
+        // Truncate every entry, as a crash or a full disk might have left it.
+        for e in std::fs::read_dir(&cache).unwrap() {
+            std::fs::write(e.unwrap().path(), b"not machine code").unwrap();
+        }
+        let again = run_cached(&cache, &[&guest(t), "exit", "0"]);
+        assert_eq!(again.code, 0, "{t}: a bad entry must be recompiled, not fail the run: {}", again.stderr);
+        let sizes: Vec<u64> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).collect();
+        assert!(sizes.iter().any(|s| *s > 1000), "{t}: the entry was not replaced: {sizes:?}");
+    }
+}
+
+#[test]
+fn a_cache_directory_others_can_write_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = tempdir("cache-open");
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let r = run_cached(&cache, &[&guest("wasip1"), "exit", "0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("not using the compiled-code cache") && r.stderr.contains("writable by others"), "{}", r.stderr);
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0, "nothing may be cached there");
+    // A new cache directory is created private.
+    let fresh = cache.join("fresh");
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert_eq!(run_cached(&fresh, &[&guest("wasip1"), "exit", "0"]).code, 0);
+    assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o700);
+}
+
 fn tempdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("wasi-runner-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
