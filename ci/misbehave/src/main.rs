@@ -1,7 +1,7 @@
 //! A WASI guest that misbehaves on request, for the runner's bad-input tests
 //! (ci/wasi-runner/tests/bad_input.rs). Built for wasip1 and wasip2 by `cargo xtask setup`:
 //!   cargo build -p misbehave --target wasm32-wasip1
-//! Usage: misbehave <loop | alloc | panic | exit N | read PATH | write PATH | connect ADDR>
+//! Usage: misbehave <loop | sleep MS | alloc | panic | exit N | read PATH | write PATH | connect ADDR>
 
 use std::io::Write;
 
@@ -15,6 +15,12 @@ fn main() {
             loop {
                 n = std::hint::black_box(n.wrapping_add(1));
             }
+        }
+        // Blocked in a host call, where epoch interruption cannot reach.
+        "sleep" => {
+            println!("sleeping");
+            std::thread::sleep(std::time::Duration::from_millis(arg(2).parse().unwrap()));
+            println!("woke up");
         }
         "alloc" => {
             let mut hoard: Vec<Vec<u8>> = Vec::new();

@@ -108,19 +108,6 @@ pub fn run(opts: &RunOptions) -> std::result::Result<Exit, RunError> {
         Err(e) => return Err(RunError { message: format!("{name}: {e:#}"), exit_code: 1 }),
     };
     let engine = new_engine();
-    let (tx, rx) = mpsc::channel::<()>();
-    // The deadline: a thread bumps the engine's epoch once `deadline` has passed; the store
-    // traps at its next epoch check (every loop back-edge and function entry). It waits on a
-    // channel so that a run that finishes early ends the thread at once.
-    let ticker = {
-        let engine = engine.clone();
-        let deadline = opts.deadline;
-        std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(deadline) {
-                engine.increment_epoch();
-            }
-        })
-    };
     let limits = Limits { cap: opts.memory_limit_bytes, hit: false };
     let (result, memory_cap_hit) = if wasmtime::Engine::detect_precompiled(&bytes).is_some() {
         (Err(anyhow!("precompiled `.cwasm` files are not accepted; pass the `.wasm` file")), false)
@@ -129,9 +116,53 @@ pub fn run(opts: &RunOptions) -> std::result::Result<Exit, RunError> {
     } else {
         run_module(&engine, opts, &bytes, limits)
     };
-    drop(tx);
-    let _ = ticker.join();
     classify(&name, opts, result, memory_cap_hit)
+}
+
+/// How long past its deadline a guest blocked in a host call (a sleep, a read) may take before
+/// the runner gives up on it.
+const HOST_CALL_GRACE: Duration = Duration::from_secs(1);
+
+/// The deadline of one run, armed once the code is compiled, so that a slow compile on a busy
+/// machine never counts against the guest. A thread bumps the engine's epoch when `deadline`
+/// has passed; the store traps at its next epoch check (every loop back-edge and function
+/// entry). A guest blocked in a host call never reaches one, so after a short grace the same
+/// thread reports it, with the same sentence, and ends the process. Dropping the guard (the
+/// run finished) ends the thread at once.
+struct Deadline {
+    done: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Deadline {
+    fn arm(engine: &Engine, opts: &RunOptions) -> Deadline {
+        let (tx, rx) = mpsc::channel::<()>();
+        let engine = engine.clone();
+        let (deadline, name) = (opts.deadline, opts.display_name());
+        let thread = std::thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(deadline) {
+                engine.increment_epoch();
+                if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(HOST_CALL_GRACE) {
+                    eprintln!(
+                        "error: {name}: stopped: it did not finish within its deadline of {} \
+                         (blocked in a host call, where it cannot be interrupted)",
+                        human_duration(deadline)
+                    );
+                    std::process::exit(TRAP_EXIT_CODE);
+                }
+            }
+        });
+        Deadline { done: Some(tx), thread: Some(thread) }
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Turns the raw result into the reader-facing outcome.
@@ -276,6 +307,7 @@ fn run_module_in(engine: &Engine, opts: &RunOptions, bytes: &[u8], mut store: &m
     if has("_start") && has("_initialize") {
         bail!("exports both `_start` and `_initialize`, which the WASI application ABI forbids");
     }
+    let _deadline = Deadline::arm(engine, opts);
     // `Linker::instantiate` runs the start section only; WASI's entry points are ours to call.
     let instance = linker.instantiate(&mut store, &module)?;
     if opts.calls.is_empty() {
@@ -367,6 +399,7 @@ fn run_component_in(engine: &Engine, opts: &RunOptions, bytes: &[u8], mut store:
     let component = load_component(engine, opts, bytes)?;
     let mut linker = wasmtime::component::Linker::<ComponentHost>::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    let _deadline = Deadline::arm(engine, opts);
     let command = wasmtime_wasi::p2::bindings::sync::Command::instantiate(&mut store, &component, &linker)
         .context("cannot instantiate it as a `wasi:cli/command` component")?;
     match command.wasi_cli_run().call_run(&mut store)? {

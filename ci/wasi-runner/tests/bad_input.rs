@@ -55,6 +55,35 @@ fn a_guest_that_loops_forever_is_stopped_at_its_deadline() {
 }
 
 #[test]
+fn a_guest_blocked_in_a_host_call_is_stopped_soon_after_its_deadline() {
+    for t in ["wasip1", "wasip2"] {
+        let started = std::time::Instant::now();
+        let r = run(&["--deadline-ms", "300", &guest(t), "sleep", "60000"]);
+        assert_eq!(r.code, 134, "{t}: {}", r.stderr);
+        assert_eq!(r.stdout, "sleeping\n", "{t}");
+        assert!(r.stderr.contains("misbehave.wasm: stopped: it did not finish within its deadline of 300 ms"), "{t}: {}", r.stderr);
+        // The deadline plus the grace, and some slack for a busy machine: far from 60 s.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{t}: took {:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn compiling_does_not_count_against_the_deadline() {
+    // Thousands of functions: Cranelift takes far longer to compile them than the deadline,
+    // while running `_start` takes microseconds. Compiled every time (--no-cache).
+    let mut wat = String::from("(module\n");
+    for i in 0..4000 {
+        wat.push_str(&format!("  (func $f{i} (param i32) (result i32) (i32.mul (i32.add (local.get 0) (i32.const {i})) (i32.const 3)))\n"));
+    }
+    wat.push_str("  (func (export \"_start\"))\n  (memory (export \"memory\") 1))\n");
+    let dir = tempdir("compile-time");
+    let file = dir.join("big.wat");
+    std::fs::write(&file, wat).unwrap();
+    let r = run(&["--no-cache", "--deadline-ms", "30", &file.display().to_string()]);
+    assert_eq!(r.code, 0, "a correct guest trapped because compiling it took longer than its deadline: {}", r.stderr);
+}
+
+#[test]
 fn a_guest_that_allocates_without_bound_hits_the_memory_cap() {
     for t in ["wasip1", "wasip2"] {
         let r = run(&["--memory-mib", "16", &guest(t), "alloc"]);
