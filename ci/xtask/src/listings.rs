@@ -148,12 +148,13 @@ fn build_one(root: &Path, listing: &Listing, target: Target) -> Result<std::proc
     Command::new("cargo").current_dir(root).args(listing.build_invocation(target)).output().context("cannot run cargo")
 }
 
-/// Rebuilds one listing if any file in it is newer than its artifact (the `show` fast path:
-/// a stat of a few files instead of a cargo invocation).
+/// Rebuilds one listing if any file its build reads is newer than its artifact (the `show` fast
+/// path: a stat of a few files instead of a cargo invocation). What its build reads: see
+/// `input_dirs`.
 pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<()> {
     let artifact = root.join(listing.artifact(target));
     let built = std::fs::metadata(&artifact).and_then(|m| m.modified()).ok();
-    let newest_source = newest_mtime(&listing.abs_dir(root));
+    let newest_source = input_dirs(root, listing).iter().filter_map(|d| newest_mtime(d)).max();
     if let (Some(built), Some(src)) = (built, newest_source)
         && built >= src {
             return Ok(());
@@ -173,7 +174,50 @@ pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<
     if !out.status.success() {
         bail!("listing `{}` ({}) does not build:\n{}", listing.name, target.name(), String::from_utf8_lossy(&out.stderr));
     }
+    // Cargo leaves an up-to-date artifact alone (a changed comment in Cargo.toml, say); mark it
+    // checked, or every later `show` would ask cargo again.
+    if let Ok(file) = std::fs::File::options().write(true).open(&artifact) {
+        let _ = file.set_modified(std::time::SystemTime::now());
+    }
     Ok(())
+}
+
+/// The directories whose files a listing's build reads: its own, the listings it `requires`,
+/// its path dependencies (and theirs), and the folders of sources it builds from elsewhere
+/// (`[lib] path` or `[[bin]] path`, as listings that reuse another listing's source do).
+pub fn input_dirs(root: &Path, listing: &Listing) -> Vec<PathBuf> {
+    let mut todo = vec![listing.abs_dir(root)];
+    for (name, _) in &listing.spec.requires {
+        if let Ok(chapters) = std::fs::read_dir(root.join("listings")) {
+            todo.extend(chapters.flatten().map(|c| c.path().join(name)).filter(|d| d.join("Cargo.toml").is_file()));
+        }
+    }
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    while let Some(dir) = todo.pop() {
+        let Ok(dir) = dir.canonicalize() else { continue };
+        if dirs.contains(&dir) {
+            continue;
+        }
+        if let Ok(doc) = std::fs::read_to_string(dir.join("Cargo.toml")).map(|t| t.parse::<toml::Table>()) {
+            let doc = doc.unwrap_or_default();
+            for deps in ["dependencies", "build-dependencies", "dev-dependencies"] {
+                for spec in doc.get(deps).and_then(|d| d.as_table()).into_iter().flat_map(|t| t.values()) {
+                    if let Some(path) = spec.get("path").and_then(|p| p.as_str()) {
+                        todo.push(dir.join(path));
+                    }
+                }
+            }
+            let lib = doc.get("lib").into_iter();
+            let bins = doc.get("bin").and_then(|b| b.as_array()).into_iter().flatten();
+            for target in lib.chain(bins) {
+                if let Some(parent) = target.get("path").and_then(|p| p.as_str()).and_then(|p| Path::new(p).parent()) {
+                    todo.push(dir.join(parent));
+                }
+            }
+        }
+        dirs.push(dir);
+    }
+    dirs
 }
 
 fn newest_mtime(dir: &Path) -> Option<std::time::SystemTime> {

@@ -161,6 +161,29 @@ fn a_link_to_an_anchor_that_does_not_exist_is_found() {
 }
 
 #[test]
+fn a_listing_is_stale_when_a_dependency_or_a_shared_source_changes() {
+    let root = fake_repo("inputs", "targets = [\"wasip1\"]");
+    let manifest = std::fs::read_to_string(root.join("listings/ch/hello/Cargo.toml")).unwrap();
+    let manifest = manifest.replace(
+        "[package.metadata.wasi-book]",
+        "[[bin]]\nname = \"hello\"\npath = \"../shared/src/main.rs\"\n\n[dependencies]\nhelper = { path = \"../helper\" }\n\n[package.metadata.wasi-book]",
+    );
+    write(&root, "listings/ch/hello/Cargo.toml", &manifest);
+    for dir in ["listings/ch/helper", "listings/ch/shared/src"] {
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+    }
+    write(&root, "listings/ch/helper/Cargo.toml", "[package]\nname = \"helper\"\n");
+    let l = listing(&root).unwrap();
+    let dirs: Vec<String> = listings::input_dirs(&root, &l)
+        .iter()
+        .map(|d| d.strip_prefix(root.canonicalize().unwrap()).unwrap().display().to_string())
+        .collect();
+    for want in ["listings/ch/hello", "listings/ch/helper", "listings/ch/shared/src"] {
+        assert!(dirs.iter().any(|d| d == want), "{want} missing from {dirs:?}");
+    }
+}
+
+#[test]
 fn a_failed_embedded_command_in_the_built_book_is_found() {
     let root = fake_repo("cmdrun-error", "targets = [\"wasip1\"]");
     let html = root.join("book/html");
