@@ -184,6 +184,40 @@ fn a_listing_is_stale_when_a_dependency_or_a_shared_source_changes() {
 }
 
 #[test]
+fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built() {
+    // A tiny book with one strict embedded command that fails, built by the pinned mdbook and
+    // mdbook-cmdrun (installed by `cargo xtask setup`), so the detector is tested against
+    // their real output rather than hand-written HTML.
+    let real = real_root();
+    let root = std::env::temp_dir().join(format!("xtask-test-real-cmdrun-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"t\"\n\n[preprocessor.cmdrun]\n").unwrap();
+    std::fs::write(root.join("src/SUMMARY.md"), "# Summary\n\n- [A](a.md)\n").unwrap();
+    std::fs::write(root.join("src/a.md"), "# A\n\n<!-- cmdrun --strict sh -c 'echo partial; exit 3' -->\n").unwrap();
+    let tools = xtask::tools::pinned(&real).unwrap();
+    let mut path = vec![];
+    for t in &tools {
+        path.push(t.bin_dir());
+    }
+    path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    let mdbook = xtask::tools::find(&real, "mdbook").unwrap().path();
+    assert!(mdbook.is_file(), "{} is missing: run `cargo xtask setup` first", mdbook.display());
+    let status = std::process::Command::new(mdbook)
+        .arg("build")
+        .current_dir(&root)
+        .env("PATH", std::env::join_paths(path).unwrap())
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let errors = book::cmdrun_errors(&root.join("book")).unwrap();
+    std::fs::remove_dir_all(&root).unwrap();
+    // The chapter's page (and index.html and print.html, which repeat it).
+    assert!(errors.iter().any(|e| e.contains("/a.html: an embedded command failed")), "mdbook-cmdrun's error was not found: {errors:?}");
+    assert!(errors.iter().all(|e| e.contains("returned exit code 3")), "{errors:?}");
+}
+
+#[test]
 fn a_failed_embedded_command_in_the_built_book_is_found() {
     let root = fake_repo("cmdrun-error", "targets = [\"wasip1\"]");
     let html = root.join("book/html");
