@@ -22,11 +22,15 @@ struct Run {
 }
 
 fn run(args: &[&str]) -> Run {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_wasi-runner"))
-        .args(args)
-        .env_remove("WASI_RUNNER_FLAGS")
-        .output()
-        .expect("run wasi-runner");
+    run_with(args, |_| {})
+}
+
+/// The runner with `args`, after `setup` adjusts its command (an environment variable, say).
+fn run_with(args: &[&str], setup: impl FnOnce(&mut Command)) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasi-runner"));
+    cmd.args(args).env_remove("WASI_RUNNER_FLAGS");
+    setup(&mut cmd);
+    let out: Output = cmd.output().expect("run wasi-runner");
     Run {
         code: out.status.code().expect("exited, not killed"),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -214,17 +218,9 @@ fn a_missing_file_and_a_bad_flag_are_named() {
 
 /// The runner with its compiled-code cache in `cache`.
 fn run_cached(cache: &Path, args: &[&str]) -> Run {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_wasi-runner"))
-        .args(args)
-        .env_remove("WASI_RUNNER_FLAGS")
-        .env("WASI_RUNNER_CACHE", cache)
-        .output()
-        .expect("run wasi-runner");
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_with(args, |cmd| {
+        cmd.env("WASI_RUNNER_CACHE", cache);
+    })
 }
 
 #[test]
