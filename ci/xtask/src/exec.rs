@@ -13,6 +13,18 @@ pub struct Captured {
     pub code: i32,
 }
 
+/// Variables that change what a command prints but that a reader's terminal does not have set.
+const OUR_ENVIRONMENT_ONLY: &[&str] = &[
+    "RUST_BACKTRACE",
+    "RUST_LIB_BACKTRACE",
+    "WASI_RUNNER_FLAGS",
+    "CARGO_INCREMENTAL",
+    "CARGO_TERM_COLOR",
+    "CARGO_TERM_VERBOSE",
+    "CARGO_TERM_QUIET",
+    "CARGO_TERM_PROGRESS_WHEN",
+];
+
 pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Result<Captured> {
     let (mut reader, writer) = std::io::pipe().context("cannot create a pipe")?;
     cmd.stdout(writer.try_clone()?).stderr(writer);
@@ -25,8 +37,11 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
     // (a Rust tool that fails would otherwise print its whole stack), and a verified run gets
     // exactly the grants its metadata declares: the runner also reads WASI_RUNNER_FLAGS, so a
     // value left in the caller's shell would add grants. A command that needs it sets it
-    // itself, inline, as the book's commands do.
-    cmd.env_remove("RUST_BACKTRACE").env_remove("RUST_LIB_BACKTRACE").env_remove("WASI_RUNNER_FLAGS");
+    // itself, inline, as the book's commands do. Cargo's own output settings go too: CI machines
+    // often set CARGO_INCREMENTAL=0, which changes the object files a linker error names.
+    for var in OUR_ENVIRONMENT_ONLY {
+        cmd.env_remove(var);
+    }
     // Its own process group, so that a timeout kills everything it started (a `sh -c` that
     // runs cargo would otherwise leave cargo running, holding the build lock).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
@@ -69,12 +84,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_callers_runner_flags_and_backtrace_setting_do_not_leak_into_a_run() {
+    fn the_callers_runner_flags_backtrace_and_cargo_settings_do_not_leak_into_a_run() {
         let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg("echo flags=${WASI_RUNNER_FLAGS-unset} bt=${RUST_BACKTRACE-unset}");
-        cmd.env("WASI_RUNNER_FLAGS", "--dir /::/host").env("RUST_BACKTRACE", "1");
+        cmd.arg("-c")
+            .arg("echo flags=${WASI_RUNNER_FLAGS-unset} bt=${RUST_BACKTRACE-unset} inc=${CARGO_INCREMENTAL-unset}");
+        cmd.env("WASI_RUNNER_FLAGS", "--dir /::/host").env("RUST_BACKTRACE", "1").env("CARGO_INCREMENTAL", "0");
         let run = capture(cmd, None, Duration::from_secs(10)).unwrap();
-        assert_eq!(run.output, "flags=unset bt=unset\n");
+        assert_eq!(run.output, "flags=unset bt=unset inc=unset\n");
         // A command that sets the flags itself still gets them.
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg("WASI_RUNNER_FLAGS=--env sh -c 'echo $WASI_RUNNER_FLAGS'");
