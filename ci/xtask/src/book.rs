@@ -154,7 +154,8 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                 problems.push(format!("{name}:{n}: `cmdrun {cmd}` must start with --strict, or a failure is silent"));
             }
             let words: Vec<&str> = cmd.split_whitespace().collect();
-            if let Some(i) = words.iter().position(|w| *w == "show") {
+            // `$WASI_BOOK show DIR TARGET [RUN]`; a `show` inside an `sh` command is the tool's.
+            if let Some(i) = words.windows(2).position(|w| w == ["$WASI_BOOK", "show"]).map(|i| i + 1) {
                 let run_name = words.get(i + 3).copied().unwrap_or("");
                 match (words.get(i + 1), words.get(i + 2).map(|t| Target::parse(t))) {
                     (Some(dir), Some(Ok(t))) => match listings.iter().find(|l| l.dir == Path::new(dir)) {

@@ -52,6 +52,40 @@ pub fn linked(root: &Path, packages: &[&str]) -> Result<Vec<Linked>> {
     Ok(out)
 }
 
+/// The packages among `candidates` that link a Wasmtime (directly or through a dependency such
+/// as extism), from cargo's resolved dependency graph.
+pub fn embedders(root: &Path, candidates: &[&str]) -> Result<Vec<String>> {
+    let meta = cargo_metadata::MetadataCommand::new()
+        .manifest_path(root.join("Cargo.toml"))
+        .exec()
+        .context("`cargo metadata` failed")?;
+    let resolve = meta.resolve.as_ref().context("`cargo metadata` returned no dependency graph")?;
+    let nodes: BTreeMap<_, _> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
+    let name = |id: &cargo_metadata::PackageId| meta.packages.iter().find(|p| &p.id == id).map(|p| p.name.to_string());
+    let mut found = vec![];
+    for pkg in meta.workspace_packages() {
+        if !candidates.contains(&pkg.name.as_str()) {
+            continue;
+        }
+        // Walk the graph from the package until a `wasmtime` turns up.
+        let mut stack = vec![&pkg.id];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            if id != &pkg.id && name(id).as_deref() == Some(CRATE) {
+                found.push(pkg.name.to_string());
+                break;
+            }
+            if let Some(node) = nodes.get(id) {
+                stack.extend(node.dependencies.iter());
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// A problem for each version of `wasmtime` that is built more than one way.
 pub fn duplicates(linked: &[Linked]) -> Vec<String> {
     let mut by_version: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();

@@ -7,4 +7,5 @@ pub mod exec;
 pub mod listing;
 pub mod listings;
 pub mod outdated;
+pub mod sizes;
 pub mod tools;

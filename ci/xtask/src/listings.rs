@@ -296,10 +296,15 @@ pub fn redacted(run: &Run, text: &str) -> String {
     t
 }
 
-/// Only what truly varies between machines: the checkout's absolute path.
+/// Only what truly varies between machines: the checkout's absolute path. Terminal colour
+/// codes go too: a terminal shows them as colour, not as text (wabt's npm build colours its
+/// errors even into a pipe).
 pub fn normalise(root: &Path, text: &str) -> String {
     let root = root.display().to_string();
-    text.replace(&format!("{root}/"), "").replace(&root, ".")
+    let text = text.replace(&format!("{root}/"), "").replace(&root, ".");
+    static ANSI: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new("\x1b\\[[0-9;]*m").unwrap());
+    ANSI.replace_all(&text, "").into_owned()
 }
 
 pub fn runner_path(root: &Path) -> PathBuf {
@@ -424,3 +429,15 @@ fn before_error(s: &str) -> &str {
     &s[..cut]
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalising_removes_the_checkout_path_and_colour_codes() {
+        let root = Path::new("/home/r/book");
+        let text = "\x1b[1m0000008: \x1b[31merror: \x1b[0mno /home/r/book/target/x.wasm in /home/r/book";
+        assert_eq!(normalise(root, text), "0000008: error: no target/x.wasm in .");
+    }
+}

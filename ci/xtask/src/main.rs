@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
-use xtask::{book, builds, exec, listings, outdated, tools};
+use xtask::{book, builds, exec, listings, outdated, sizes, tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -27,6 +27,8 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   sh --markdown 'COMMAND'
                       the same, for a command that prints markdown itself (a table, a chart)
   versions            print the versions this book is tested with (used by the book)
+  sizes               build the hello listing with each size profile, run wasm-opt and wat2wasm,
+                      and print the sizes as a table and a chart (used by the book)
   measure             print timings: embedded runs, a book build, the runner's compile cache
   outdated            print every pinned version beside the newest available (for a bump;
                       asks rustup and crates.io; informational, never part of the tests)
@@ -55,6 +57,7 @@ fn main() {
             Err(_) => Err(anyhow::anyhow!("sh --exit takes a number, not `{}`", args[2])),
         },
         Some("versions") => versions(),
+        Some("sizes") => sizes::print(&root()),
         Some("measure") => measure(),
         Some("outdated") => outdated::print(&root()),
         Some("help") | Some("--help") | None => {
@@ -130,15 +133,10 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
 /// `$WASI_BOOK` pointing at this binary for the book's `cmdrun` lines.
 fn mdbook(root: &Path, args: &[&str]) -> Result<std::process::ExitStatus> {
     let mdbook = tools::find(root, "mdbook")?;
-    let mut paths = vec![];
-    for t in tools::pinned(root)? {
-        paths.push(t.bin_dir());
-    }
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     Command::new(mdbook.path())
         .current_dir(root)
         .args(args)
-        .env("PATH", std::env::join_paths(paths)?)
+        .env("PATH", tools::path_with_pinned_first(root)?)
         .env("WASI_BOOK", std::env::current_exe()?)
         .status()
         .context("cannot run mdbook")
@@ -204,8 +202,14 @@ fn test() -> Result<()> {
     report.record("book sources: includes, code blocks, embedded commands", book::check_sources(&root, &all)?);
 
     // The runner and every host program: one release build of each Wasmtime version between them.
-    let mut binaries = vec!["wasi-runner"];
-    binaries.extend(all.iter().filter(|l| l.spec.kind == Kind::Host && l.spec.build == Build::Ok).map(|l| l.name.as_str()));
+    let hosts: Vec<&str> = all
+        .iter()
+        .filter(|l| l.spec.kind == Kind::Host && l.spec.build == Build::Ok)
+        .map(|l| l.name.as_str())
+        .chain(["wasi-runner"])
+        .collect();
+    let embedders = builds::embedders(&root, &hosts)?;
+    let binaries: Vec<&str> = embedders.iter().map(String::as_str).collect();
     report.record("one release build of each wasmtime version", builds::duplicates(&builds::linked(&root, &binaries)?));
 
     // Unit and integration tests of the tools, the runner's bad-input tests, and skeptic's
@@ -345,7 +349,7 @@ const SHELL_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 fn run_sh(command: &str) -> Result<exec::Captured> {
     let root = root();
     let mut cmd = Command::new("sh");
-    cmd.current_dir(&root).arg("-c").arg(command);
+    cmd.current_dir(&root).arg("-c").arg(command).env("PATH", tools::path_with_pinned_first(&root)?);
     let run = exec::capture(cmd, None, SHELL_LIMIT)?;
     Ok(exec::Captured { output: listings::normalise(&root, &run.output), code: run.code })
 }
@@ -437,7 +441,11 @@ fn versions() -> Result<()> {
     let skeptic: Vec<String> = locked("skeptic")?.into_iter().map(version).collect();
     println!("| `skeptic` crate | {} | `Cargo.lock` |", skeptic.join(", "));
     for t in tools::pinned(&root)? {
-        println!("| `{}` ({}) | {} | `ci/tools.toml` |", t.krate, t.bin, t.version);
+        let (from, pinned_in) = match t.source {
+            tools::Source::Crates => ("crates.io", "`ci/tools.toml`".to_string()),
+            tools::Source::Npm => ("npm", format!("`ci/tools.toml`, `ci/npm-tools/{}/`", t.krate)),
+        };
+        println!("| `{}` ({}, from {from}) | {} | {pinned_in} |", t.krate, t.bin, t.version);
     }
     Ok(())
 }

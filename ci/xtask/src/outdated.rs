@@ -41,7 +41,10 @@ pub fn rows(root: &Path) -> Result<Vec<Row>> {
         rows.push(crate_row(&krate, &version, &file));
     }
     for t in tools::pinned(root)? {
-        rows.push(crate_row(&t.krate, &t.version, "ci/tools.toml"));
+        rows.push(match t.source {
+            tools::Source::Crates => crate_row(&t.krate, &t.version, "ci/tools.toml"),
+            tools::Source::Npm => npm_row(&t.krate, &t.version),
+        });
     }
     Ok(rows)
 }
@@ -136,6 +139,22 @@ fn crate_row(krate: &str, pinned: &str, file: &str) -> Row {
         pinned: pinned.into(),
         pinned_in: file.into(),
         newest_in_series: in_series.filter(|v| v != pinned && *v != newest),
+        newest,
+    }
+}
+
+fn npm_row(package: &str, pinned: &str) -> Row {
+    let out = Command::new("npm").args(["view", package, "version"]).current_dir(std::env::temp_dir()).output();
+    let newest = out
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown (`npm view` failed)".into());
+    Row {
+        what: format!("`{package}` npm package"),
+        pinned: pinned.into(),
+        pinned_in: format!("ci/tools.toml, ci/npm-tools/{package}"),
+        newest_in_series: None,
         newest,
     }
 }
