@@ -79,13 +79,22 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
     if all.iter().any(|l| l.spec.toolchain == Toolchain::Nightly) {
         check_nightly(root)?;
     }
-    for tool in tools::pinned(root)? {
-        tool.ensure(root)?;
-    }
+    // A tool missing from the cache is installed beside the book's own builds rather than
+    // before them: on a machine's first run each is minutes of compiling, and two builds side by
+    // side fill the moments when one of them leaves a core idle (a linker, one long crate).
+    let tools = tools::pinned(root)?;
+    let installer = {
+        let (root, missing) = (root.to_path_buf(), tools.iter().filter(|t| !t.installed()).cloned().collect::<Vec<_>>());
+        std::thread::spawn(move || missing.iter().try_for_each(|t| t.ensure(&root)))
+    };
     cargo(root, &["build", "--quiet", "--release", "-p", "wasi-runner"]).context("building the runner")?;
     // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
     // those tests find it.
     listings::build_all(root, &all, &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)])?;
+    installer.join().map_err(|_| anyhow::anyhow!("the tool installer panicked"))??;
+    for tool in &tools {
+        tool.verify()?;
+    }
     Ok(all)
 }
 

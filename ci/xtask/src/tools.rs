@@ -192,9 +192,13 @@ impl Tool {
         self.bin_dir().join(&self.bin)
     }
 
+    pub fn installed(&self) -> bool {
+        self.path().is_file()
+    }
+
     /// Installs the tool into its cache directory unless it is there already.
     pub fn ensure(&self, root: &Path) -> Result<()> {
-        if !self.path().is_file() {
+        if !self.installed() {
             self.install(root)?;
         }
         self.verify()
