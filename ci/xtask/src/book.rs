@@ -107,6 +107,17 @@ pub fn cmdruns(text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// The `listings/...` paths written in backticks on a line.
+pub fn listing_paths(line: &str) -> Vec<String> {
+    line.split('`')
+        .skip(1)
+        .step_by(2)
+        // A placeholder such as `listings/<chapter>/<name>/` names no file.
+        .filter(|w| w.starts_with("listings/") && !w.contains(|c: char| c.is_whitespace() || "<*".contains(c)))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Whether a fence's info string makes it a Rust block (as mdbook and skeptic read it).
 pub fn is_rust(info: &str) -> bool {
     info.split([',', ' ']).next() == Some("rust")
@@ -144,6 +155,15 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                             shown.insert((l.name.clone(), String::new(), None));
                         }
                     }
+                }
+            }
+        }
+        // A listing path named in the prose (the Proof column of the limitations' table, a
+        // caption) must exist, so a renamed or removed listing cannot leave a claim unproved.
+        for (n, line) in text.lines().enumerate() {
+            for path in listing_paths(line) {
+                if !root.join(&path).exists() {
+                    problems.push(format!("{name}:{}: names `{path}`, which does not exist", n + 1));
                 }
             }
         }

@@ -80,7 +80,7 @@ pub fn print(root: &Path) -> Result<()> {
         println!("| {} | {} | {} | {p2} |", r.step, r.adds, thousands(r.wasip1));
     }
     println!();
-    // The debug build is 40 times the next row: charted, it would flatten every other bar.
+    // The debug build is over 35 times the next row: charted, it would flatten every other bar.
     println!("{}", chart(&rows[1..]));
     Ok(())
 }

@@ -95,6 +95,21 @@ fn a_listing_no_chapter_shows_and_an_include_of_a_missing_file_fail() {
 }
 
 #[test]
+fn a_page_that_names_a_listing_that_does_not_exist_fails() {
+    let root = fake_repo("named-path", "targets = [\"wasip1\"]");
+    let l = listing(&root).unwrap();
+    write(
+        &root,
+        "src/chapter.md",
+        "# C\n\n| Claim | Proof |\n|---|---|\n| it works | `listings/ch/hello`, `listings/ch/gone` |\n\n\
+         ```rust\n{{#include ../listings/ch/hello/src/main.rs:all}}\n```\n",
+    );
+    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
+    assert!(all.contains("src/chapter.md:5: names `listings/ch/gone`, which does not exist"), "{all}");
+    assert!(!all.contains("`listings/ch/hello`, which"), "{all}");
+}
+
+#[test]
 fn unsafe_book_sources_are_refused() {
     let root = fake_repo("unsafe-sources", "targets = [\"wasip1\"]");
     let l = listing(&root).unwrap();
