@@ -327,10 +327,11 @@ pub fn failure_banner(why: &str) -> String {
     format!("<p class=\"fails-on-purpose\"><strong>Fails on purpose:</strong> {html}.</p>\n\n")
 }
 
-/// Links between the built pages whose `#anchor` names no element of the target page
-/// (mdbook-linkcheck checks that the page exists, not the anchor).
-pub fn broken_anchors(html_dir: &Path) -> Result<Vec<String>> {
-    let href = regex::Regex::new(r#"href="([A-Za-z0-9_./-]*\.html)?#([^"]+)""#).expect("valid pattern");
+/// Links in the built book that lead nowhere: a relative `href` or `src` to a file the build
+/// did not produce, or an `#anchor` that names no element of its page. (Links to other sites
+/// are not followed: the build machines reach none.)
+pub fn broken_links(html_dir: &Path) -> Result<Vec<String>> {
+    let link = regex::Regex::new(r#"\b(?:href|src)="([^"]*)""#).expect("valid pattern");
     let id = regex::Regex::new(r#"\bid="([^"]+)""#).expect("valid pattern");
     let mut ids: std::collections::BTreeMap<PathBuf, BTreeSet<String>> = Default::default();
     let pages = files_with_extension(html_dir, "html")?;
@@ -346,18 +347,45 @@ pub fn broken_anchors(html_dir: &Path) -> Result<Vec<String>> {
             continue;
         }
         let text = std::fs::read_to_string(page)?;
-        for c in href.captures_iter(&text) {
-            let target = match c.get(1) {
-                Some(file) => page.parent().unwrap().join(file.as_str()),
-                None => page.clone(),
+        for c in link.captures_iter(&text) {
+            let url = &c[1];
+            // Another site (`https:`, `mailto:`, `//host`), or mdbook's own placeholder.
+            if url.is_empty() || url.starts_with("//") || url.split('/').next().is_some_and(|s| s.contains(':')) {
+                continue;
+            }
+            let (file, anchor) = match url.split_once('#') {
+                Some((f, a)) => (f, Some(a)),
+                None => (url, None),
             };
-            let Some(known) = ids.get(&target) else { continue }; // a missing page is linkcheck's
-            if !known.contains(&c[2]) {
-                problems.push(format!("{name}: a link to `{}#{}` names no anchor there", c.get(1).map_or("", |m| m.as_str()), &c[2]));
+            let file = file.split('?').next().unwrap_or("");
+            let target = if file.is_empty() { page.clone() } else { normalize(&page.parent().unwrap().join(file)) };
+            if !target.starts_with(html_dir) || !target.exists() {
+                problems.push(format!("{name}: a link to `{url}` leads to no file of the built book"));
+                continue;
+            }
+            if let (Some(anchor), Some(known)) = (anchor, ids.get(&target))
+                && !known.contains(anchor)
+            {
+                problems.push(format!("{name}: a link to `{url}` names no anchor there"));
             }
         }
     }
     Ok(problems)
+}
+
+/// `a/b/../c` as `a/c`, without asking the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Pages of the built book that carry a failed embedded command.

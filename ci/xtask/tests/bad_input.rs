@@ -165,14 +165,28 @@ fn a_listing_that_fails_on_purpose_must_be_marked_before_its_code() {
 }
 
 #[test]
-fn a_link_to_an_anchor_that_does_not_exist_is_found() {
+fn a_link_to_a_page_or_an_anchor_that_does_not_exist_is_found() {
     let root = fake_repo("anchors", "targets = [\"wasip1\"]");
-    let html = root.join("book/html");
-    std::fs::create_dir_all(&html).unwrap();
-    write(&root, "book/html/a.html", "<h2 id=\"here\">x</h2><a href=\"b.html#there\">ok</a><a href=\"b.html#gone\">bad</a><a href=\"#here\">self</a>");
-    write(&root, "book/html/b.html", "<h2 id=\"there\">y</h2>");
-    let problems = book::broken_anchors(&html).unwrap();
-    assert_eq!(problems, vec!["a.html: a link to `b.html#gone` names no anchor there".to_string()]);
+    let html = root.join("book");
+    std::fs::create_dir_all(html.join("img")).unwrap();
+    write(
+        &root,
+        "book/a.html",
+        "<h2 id=\"here\">x</h2><a href=\"b.html#there\">ok</a><a href=\"b.html#gone\">bad</a><a href=\"#here\">self</a>\
+         <a href=\"https://example.org/x.html#y\">web</a><a href=\"gone.html\">missing</a><img src=\"img/c.svg\">\
+         <a href=\"../listings/x.rs\">outside</a>",
+    );
+    write(&root, "book/b.html", "<h2 id=\"there\">y</h2>");
+    write(&root, "book/img/c.svg", "<svg/>");
+    let problems = book::broken_links(&html).unwrap();
+    assert_eq!(
+        problems,
+        vec![
+            "a.html: a link to `b.html#gone` names no anchor there".to_string(),
+            "a.html: a link to `gone.html` leads to no file of the built book".to_string(),
+            "a.html: a link to `../listings/x.rs` leads to no file of the built book".to_string(),
+        ]
+    );
 }
 
 #[test]
@@ -235,10 +249,10 @@ fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built()
 #[test]
 fn a_failed_embedded_command_in_the_built_book_is_found() {
     let root = fake_repo("cmdrun-error", "targets = [\"wasip1\"]");
-    let html = root.join("book/html");
+    let html = root.join("book");
     std::fs::create_dir_all(&html).unwrap();
-    write(&root, "book/html/ok.html", "<p>fine</p>");
-    write(&root, "book/html/bad.html", "<p><strong>cmdrun error</strong>: 'x' returned exit code 1 instead of 0.</p>");
+    write(&root, "book/ok.html", "<p>fine</p>");
+    write(&root, "book/bad.html", "<p><strong>cmdrun error</strong>: 'x' returned exit code 1 instead of 0.</p>");
     let errors = book::cmdrun_errors(&html).unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("bad.html: an embedded command failed"), "{}", errors[0]);
