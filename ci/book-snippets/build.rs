@@ -17,7 +17,11 @@ fn main() {
     for md in skeptic::markdown_files_of_directory(src.to_str().unwrap()) {
         println!("cargo:rerun-if-changed={}", md.display());
         let text = std::fs::read_to_string(&md).unwrap();
-        let rel = md.strip_prefix(&src).unwrap().to_string_lossy().replace(['/', '\\'], "_");
+        let rel = md
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace(['/', '\\'], "_");
         let copy = out.join(rel);
         std::fs::write(&copy, without_included_blocks(&text)).unwrap();
         copies.push(copy);
@@ -39,7 +43,9 @@ fn without_included_blocks(text: &str) -> String {
             }
             let body = &lines[start + 1..end.min(lines.len())];
             let only_includes = body.iter().any(|l| !l.trim().is_empty())
-                && body.iter().all(|l| l.trim().is_empty() || l.trim().starts_with("{{#"));
+                && body
+                    .iter()
+                    .all(|l| l.trim().is_empty() || l.trim().starts_with("{{#"));
             if only_includes {
                 for line in out.iter_mut().take((end + 1).min(lines.len())).skip(start) {
                     line.clear();

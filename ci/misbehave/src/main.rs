@@ -37,13 +37,15 @@ fn main() {
                 std::process::exit(3);
             }
         },
-        "write" => match std::fs::File::create(arg(2)).and_then(|mut f| f.write_all(b"written\n")) {
-            Ok(()) => println!("wrote {}", arg(2)),
-            Err(e) => {
-                println!("write {}: {e}", arg(2));
-                std::process::exit(3);
+        "write" => {
+            match std::fs::File::create(arg(2)).and_then(|mut f| f.write_all(b"written\n")) {
+                Ok(()) => println!("wrote {}", arg(2)),
+                Err(e) => {
+                    println!("write {}: {e}", arg(2));
+                    std::process::exit(3);
+                }
             }
-        },
+        }
         "connect" => match std::net::TcpStream::connect(arg(2)) {
             Ok(_) => println!("connected to {}", arg(2)),
             Err(e) => {

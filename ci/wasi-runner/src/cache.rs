@@ -19,7 +19,11 @@ use wasmtime::error::Context;
 
 /// Why `dir` cannot hold the cache, or `None` when it can (creating it, private, if missing).
 pub fn unusable(dir: &Path) -> Option<String> {
-    if let Err(e) = std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir) {
+    if let Err(e) = std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+    {
         return Some(format!("cannot create {}: {e}", dir.display()));
     }
     let meta = match std::fs::metadata(dir) {
@@ -29,10 +33,18 @@ pub fn unusable(dir: &Path) -> Option<String> {
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc_geteuid() };
     if meta.uid() != me {
-        return Some(format!("{} belongs to user {}, not to us ({me})", dir.display(), meta.uid()));
+        return Some(format!(
+            "{} belongs to user {}, not to us ({me})",
+            dir.display(),
+            meta.uid()
+        ));
     }
     if meta.permissions().mode() & 0o022 != 0 {
-        return Some(format!("{} is writable by others (mode {:o})", dir.display(), meta.permissions().mode() & 0o777));
+        return Some(format!(
+            "{} is writable by others (mode {:o})",
+            dir.display(),
+            meta.permissions().mode() & 0o777
+        ));
     }
     None
 }
@@ -56,7 +68,8 @@ pub fn load<T>(
         match load(&path) {
             Ok(code) => return Ok(code),
             // Truncated, corrupted or from an incompatible build: replace it.
-            Err(_) => std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?,
+            Err(_) => std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?,
         }
     }
     write_entry(dir, &path, &precompile(wasm)?)?;
@@ -65,18 +78,32 @@ pub fn load<T>(
 
 fn entry_path(engine: &Engine, dir: &Path, wasm: &[u8]) -> PathBuf {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
-    dir.join(format!("{:x}-{:016x}.cwasm", Sha256::digest(wasm), engine_hash.finish()))
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
+    dir.join(format!(
+        "{:x}-{:016x}.cwasm",
+        Sha256::digest(wasm),
+        engine_hash.finish()
+    ))
 }
 
 /// Writes an entry atomically and durably: a concurrent run never sees half a file, and a crash
 /// never leaves one behind under the entry's name.
 fn write_entry(dir: &Path, path: &Path, code: &[u8]) -> Result<()> {
     use std::io::Write;
-    let tmp = dir.join(format!(".{}.{}.tmp", std::process::id(), path.file_name().unwrap().to_string_lossy()));
-    let mut file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    file.write_all(code).with_context(|| format!("cannot write {}", tmp.display()))?;
-    file.sync_all().with_context(|| format!("cannot sync {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} into place", tmp.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        std::process::id(),
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    let mut file =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    file.write_all(code)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    file.sync_all()
+        .with_context(|| format!("cannot sync {}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move {} into place", tmp.display()))?;
     Ok(())
 }

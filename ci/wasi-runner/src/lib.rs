@@ -9,14 +9,14 @@
 //! Stdio is inherited: whoever starts the runner decides where stdin comes from and where output
 //! goes (the book's tooling pipes both streams into one buffer, like a terminal shows them).
 
-use wasmtime::error::Context;
-use wasmtime::{Result, bail, format_err as anyhow};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 use wasmtime::component::{Component, ResourceTable};
+use wasmtime::error::Context;
 use wasmtime::{Config, Engine, Linker, Module, ResourceLimiter, Store, Trap, Val, ValType};
+use wasmtime::{Result, bail, format_err as anyhow};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
@@ -105,12 +105,25 @@ pub fn run(opts: &RunOptions) -> std::result::Result<Exit, RunError> {
     let name = opts.display_name();
     let bytes = match read_wasm(&opts.wasm) {
         Ok(b) => b,
-        Err(e) => return Err(RunError { message: format!("{name}: {e:#}"), exit_code: 1 }),
+        Err(e) => {
+            return Err(RunError {
+                message: format!("{name}: {e:#}"),
+                exit_code: 1,
+            });
+        }
     };
     let engine = new_engine();
-    let limits = Limits { cap: opts.memory_limit_bytes, hit: false };
+    let limits = Limits {
+        cap: opts.memory_limit_bytes,
+        hit: false,
+    };
     let (result, memory_cap_hit) = if wasmtime::Engine::detect_precompiled(&bytes).is_some() {
-        (Err(anyhow!("precompiled `.cwasm` files are not accepted; pass the `.wasm` file")), false)
+        (
+            Err(anyhow!(
+                "precompiled `.cwasm` files are not accepted; pass the `.wasm` file"
+            )),
+            false,
+        )
     } else if is_component(&bytes) {
         run_component(&engine, opts, &bytes, limits)
     } else {
@@ -152,7 +165,10 @@ impl Deadline {
                 }
             }
         });
-        Deadline { done: Some(tx), thread: Some(thread) }
+        Deadline {
+            done: Some(tx),
+            thread: Some(thread),
+        }
     }
 }
 
@@ -196,13 +212,23 @@ fn classify(
         } else {
             format!("{name}: trapped: {trap}")
         };
-        return Err(RunError { message, exit_code: TRAP_EXIT_CODE });
+        return Err(RunError {
+            message,
+            exit_code: TRAP_EXIT_CODE,
+        });
     }
-    Err(RunError { message: format!("{name}: {err:#}"), exit_code: 1 })
+    Err(RunError {
+        message: format!("{name}: {err:#}"),
+        exit_code: 1,
+    })
 }
 
 fn human_duration(d: Duration) -> String {
-    if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
 }
 
 /// A `wasi:cli/run` that returned `err`: the guest's way of saying "exit status 1".
@@ -221,7 +247,9 @@ fn read_wasm(path: &Path) -> Result<Vec<u8>> {
         Ok(bytes)
     } else {
         // Text format (`.wat`): handy for the runner's own tests.
-        wat::parse_bytes(&bytes).map(|b| b.into_owned()).context("not a wasm binary, nor valid wat text")
+        wat::parse_bytes(&bytes)
+            .map(|b| b.into_owned())
+            .context("not a wasm binary, nor valid wat text")
     }
 }
 
@@ -247,12 +275,22 @@ struct Limits {
 }
 
 impl ResourceLimiter for Limits {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> Result<bool> {
         let ok = desired <= self.cap;
         self.hit |= !ok;
         Ok(ok)
     }
-    fn table_growing(&mut self, _current: usize, desired: usize, _max: Option<usize>) -> Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> Result<bool> {
         Ok(desired <= 1_000_000)
     }
 }
@@ -261,18 +299,29 @@ impl ResourceLimiter for Limits {
 fn wasi_builder(opts: &RunOptions) -> Result<WasiCtxBuilder> {
     let mut b = WasiCtxBuilder::new();
     b.inherit_stdio();
-    let argv0 = opts.wasm.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let argv0 = opts
+        .wasm
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     b.arg(argv0);
     b.args(&opts.args);
     b.envs(&opts.env);
     for dir in &opts.dirs {
-        let perms = if dir.read_only { FsPerms::ReadOnly } else { FsPerms::ReadWrite };
+        let perms = if dir.read_only {
+            FsPerms::ReadOnly
+        } else {
+            FsPerms::ReadWrite
+        };
         b.preopened_dir(&dir.host, &dir.guest, perms)
             .with_context(|| format!("cannot preopen host directory `{}`", dir.host.display()))?;
     }
     if opts.network {
         // wasmtime-wasi 48 denies TCP and UDP unless allowed, even with the network inherited.
-        b.inherit_network().allow_tcp(true).allow_udp(true).allow_ip_name_lookup(true);
+        b.inherit_network()
+            .allow_tcp(true)
+            .allow_udp(true)
+            .allow_ip_name_lookup(true);
     }
     Ok(b)
 }
@@ -283,7 +332,12 @@ struct ModuleHost {
 }
 
 /// Returns the result and whether the memory cap refused a growth.
-fn run_module(engine: &Engine, opts: &RunOptions, bytes: &[u8], limits: Limits) -> (Result<()>, bool) {
+fn run_module(
+    engine: &Engine,
+    opts: &RunOptions,
+    bytes: &[u8],
+    limits: Limits,
+) -> (Result<()>, bool) {
     let wasi = match wasi_builder(opts) {
         Ok(mut b) => b.build_p1(),
         Err(e) => return (Err(e), false),
@@ -296,7 +350,12 @@ fn run_module(engine: &Engine, opts: &RunOptions, bytes: &[u8], limits: Limits) 
     (result, store.data().limits.hit)
 }
 
-fn run_module_in(engine: &Engine, opts: &RunOptions, bytes: &[u8], mut store: &mut Store<ModuleHost>) -> Result<()> {
+fn run_module_in(
+    engine: &Engine,
+    opts: &RunOptions,
+    bytes: &[u8],
+    mut store: &mut Store<ModuleHost>,
+) -> Result<()> {
     let module = load_module(engine, opts, bytes)?;
     let mut linker: Linker<ModuleHost> = Linker::new(engine);
     // WASI 0.1 (`wasi_snapshot_preview1`) implemented on top of wasmtime-wasi's 0.2 host.
@@ -320,21 +379,34 @@ fn run_module_in(engine: &Engine, opts: &RunOptions, bytes: &[u8], mut store: &m
         return start.call(&mut store, ());
     }
     if has("_initialize") {
-        instance.get_typed_func::<(), ()>(&mut store, "_initialize")?.call(&mut store, ())?;
+        instance
+            .get_typed_func::<(), ()>(&mut store, "_initialize")?
+            .call(&mut store, ())?;
     }
     for call in &opts.calls {
         let func = instance.get_func(&mut store, &call.export).ok_or_else(|| {
-            anyhow!("no function export named `{}` (exports: {})", call.export, exports.join(", "))
+            anyhow!(
+                "no function export named `{}` (exports: {})",
+                call.export,
+                exports.join(", ")
+            )
         })?;
         let ty = func.ty(&store);
         let params: Vec<ValType> = ty.params().collect();
         if params.len() != call.args.len() {
-            bail!("`{}` takes {} argument(s), {} given", call.export, params.len(), call.args.len());
+            bail!(
+                "`{}` takes {} argument(s), {} given",
+                call.export,
+                params.len(),
+                call.args.len()
+            );
         }
         let args = params
             .iter()
             .zip(&call.args)
-            .map(|(t, a)| parse_val(t, a).with_context(|| format!("argument `{a}` of `{}`", call.export)))
+            .map(|(t, a)| {
+                parse_val(t, a).with_context(|| format!("argument `{a}` of `{}`", call.export))
+            })
             .collect::<Result<Vec<_>>>()?;
         let mut results = vec![Val::I32(0); ty.results().len()];
         func.call(&mut store, &args, &mut results)?;
@@ -374,17 +446,32 @@ struct ComponentHost {
 
 impl WasiView for ComponentHost {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.ctx, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.ctx,
+            table: &mut self.table,
+        }
     }
 }
 
 /// Returns the result and whether the memory cap refused a growth.
-fn run_component(engine: &Engine, opts: &RunOptions, bytes: &[u8], limits: Limits) -> (Result<()>, bool) {
+fn run_component(
+    engine: &Engine,
+    opts: &RunOptions,
+    bytes: &[u8],
+    limits: Limits,
+) -> (Result<()>, bool) {
     let ctx = match wasi_builder(opts) {
         Ok(mut b) => b.build(),
         Err(e) => return (Err(e), false),
     };
-    let mut store = Store::new(engine, ComponentHost { ctx, table: ResourceTable::new(), limits });
+    let mut store = Store::new(
+        engine,
+        ComponentHost {
+            ctx,
+            table: ResourceTable::new(),
+            limits,
+        },
+    );
     store.limiter(|h| &mut h.limits);
     store.set_epoch_deadline(1);
     store.epoch_deadline_trap();
@@ -392,16 +479,24 @@ fn run_component(engine: &Engine, opts: &RunOptions, bytes: &[u8], limits: Limit
     (result, store.data().limits.hit)
 }
 
-fn run_component_in(engine: &Engine, opts: &RunOptions, bytes: &[u8], mut store: &mut Store<ComponentHost>) -> Result<()> {
+fn run_component_in(
+    engine: &Engine,
+    opts: &RunOptions,
+    bytes: &[u8],
+    mut store: &mut Store<ComponentHost>,
+) -> Result<()> {
     if !opts.calls.is_empty() {
-        bail!("--invoke is for WASI 0.1 reactors; a component's exports are typed (see the chapter on components)");
+        bail!(
+            "--invoke is for WASI 0.1 reactors; a component's exports are typed (see the chapter on components)"
+        );
     }
     let component = load_component(engine, opts, bytes)?;
     let mut linker = wasmtime::component::Linker::<ComponentHost>::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     let _deadline = Deadline::arm(engine, opts);
-    let command = wasmtime_wasi::p2::bindings::sync::Command::instantiate(&mut store, &component, &linker)
-        .context("cannot instantiate it as a `wasi:cli/command` component")?;
+    let command =
+        wasmtime_wasi::p2::bindings::sync::Command::instantiate(&mut store, &component, &linker)
+            .context("cannot instantiate it as a `wasi:cli/command` component")?;
     match command.wasi_cli_run().call_run(&mut store)? {
         Ok(()) => Ok(()),
         Err(()) => Err(ComponentRunFailed.into()),
@@ -415,9 +510,13 @@ fn load_module(engine: &Engine, opts: &RunOptions, bytes: &[u8]) -> Result<Modul
         // engine configuration (its name includes the engine's compatibility hash), into a
         // directory only this user can write (`cache::unusable` checked it); a file that fails
         // to load is compiled again.
-        Some(dir) => cache::load(engine, dir, bytes, |b| engine.precompile_module(b), |p| unsafe {
-            Module::deserialize_file(engine, p)
-        }),
+        Some(dir) => cache::load(
+            engine,
+            dir,
+            bytes,
+            |b| engine.precompile_module(b),
+            |p| unsafe { Module::deserialize_file(engine, p) },
+        ),
     }
 }
 
@@ -425,9 +524,13 @@ fn load_component(engine: &Engine, opts: &RunOptions, bytes: &[u8]) -> Result<Co
     match &opts.cache_dir {
         None => Component::new(engine, bytes),
         // SAFETY: as in `load_module`.
-        Some(dir) => cache::load(engine, dir, bytes, |b| engine.precompile_component(b), |p| unsafe {
-            Component::deserialize_file(engine, p)
-        }),
+        Some(dir) => cache::load(
+            engine,
+            dir,
+            bytes,
+            |b| engine.precompile_component(b),
+            |p| unsafe { Component::deserialize_file(engine, p) },
+        ),
     }
 }
 
@@ -450,10 +553,21 @@ pub fn describe(path: &Path) -> Result<String> {
     } else {
         let module = Module::new(&engine, &bytes)?;
         let names = exported_function_names(&bytes);
-        let wasi = module.imports().any(|i| i.module() == "wasi_snapshot_preview1");
-        out.push_str(if wasi { "a core module (WASI 0.1)\n" } else { "a core module (no WASI imports)\n" });
+        let wasi = module
+            .imports()
+            .any(|i| i.module() == "wasi_snapshot_preview1");
+        out.push_str(if wasi {
+            "a core module (WASI 0.1)\n"
+        } else {
+            "a core module (no WASI imports)\n"
+        });
         for i in module.imports() {
-            out.push_str(&format!("  import {}::{}: {}\n", i.module(), i.name(), extern_type(&i.ty())));
+            out.push_str(&format!(
+                "  import {}::{}: {}\n",
+                i.module(),
+                i.name(),
+                extern_type(&i.ty())
+            ));
         }
         for e in module.exports() {
             out.push_str(&format!("  export {}: {}", e.name(), extern_type(&e.ty())));
@@ -496,7 +610,10 @@ fn exported_function_names(bytes: &[u8]) -> std::collections::HashMap<String, St
             _ => {}
         }
     }
-    exports.into_iter().filter_map(|(e, i)| names.get(&i).map(|n| (e, n.clone()))).collect()
+    exports
+        .into_iter()
+        .filter_map(|(e, i)| names.get(&i).map(|n| (e, n.clone())))
+        .collect()
 }
 
 fn extern_type(ty: &wasmtime::ExternType) -> String {
@@ -504,7 +621,10 @@ fn extern_type(ty: &wasmtime::ExternType) -> String {
         // Display gives `(type (func ...))`; the inner `(func ...)` is the part a reader wants.
         wasmtime::ExternType::Func(f) => {
             let s = f.to_string();
-            s.strip_prefix("(type ").and_then(|s| s.strip_suffix(')')).unwrap_or(&s).to_string()
+            s.strip_prefix("(type ")
+                .and_then(|s| s.strip_suffix(')'))
+                .unwrap_or(&s)
+                .to_string()
         }
         wasmtime::ExternType::Memory(_) => "memory".into(),
         wasmtime::ExternType::Global(_) => "global".into(),

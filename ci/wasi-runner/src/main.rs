@@ -21,7 +21,9 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if argv.first().is_some_and(|a| a == "--describe") {
-        let Some(file) = argv.get(1) else { return fail("--describe needs FILE.wasm") };
+        let Some(file) = argv.get(1) else {
+            return fail("--describe needs FILE.wasm");
+        };
         return match wasi_runner::describe(std::path::Path::new(file)) {
             Ok(text) => {
                 print!("{text}");
@@ -35,7 +37,11 @@ fn main() -> ExitCode {
         Err(e) => return fail(&format!("{e} (see --help)")),
     };
     // Cached machine code is run as it is: only a directory that no one else can write will do.
-    if let Some(why) = opts.cache_dir.as_deref().and_then(wasi_runner::cache::unusable) {
+    if let Some(why) = opts
+        .cache_dir
+        .as_deref()
+        .and_then(wasi_runner::cache::unusable)
+    {
         eprintln!("wasi-runner: warning: not using the compiled-code cache: {why}");
         opts.cache_dir = None;
     }
@@ -81,9 +87,13 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
     opts.cache_dir = Some(default_cache_dir());
     let mut invoke: Option<String> = None;
     let mut calls: Vec<Call> = Vec::new();
-    let value = |it: &mut std::vec::IntoIter<String>, flag: &str| it.next().ok_or(format!("{flag} needs a value"));
+    let value = |it: &mut std::vec::IntoIter<String>, flag: &str| {
+        it.next().ok_or(format!("{flag} needs a value"))
+    };
     loop {
-        let Some(arg) = it.next() else { return Err("no FILE.wasm given".into()) };
+        let Some(arg) = it.next() else {
+            return Err("no FILE.wasm given".into());
+        };
         // Accept both `--flag value` and `--flag=value`.
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -97,7 +107,11 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
             "--dir" | "--dir-ro" => {
                 let spec = val(&flag)?;
                 let (host, guest) = spec.split_once("::").unwrap_or((&spec, &spec));
-                opts.dirs.push(Preopen { host: host.into(), guest: guest.into(), read_only: flag == "--dir-ro" });
+                opts.dirs.push(Preopen {
+                    host: host.into(),
+                    guest: guest.into(),
+                    read_only: flag == "--dir-ro",
+                });
             }
             "--env" => {
                 let spec = val("--env")?;
@@ -109,21 +123,34 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
             }
             "-S" => match val("-S")?.as_str() {
                 "inherit-network" | "tcp" | "udp" | "inherit-network=y" => opts.network = true,
-                other => return Err(format!("unsupported -S option `{other}` (this runner knows inherit-network)")),
+                other => {
+                    return Err(format!(
+                        "unsupported -S option `{other}` (this runner knows inherit-network)"
+                    ));
+                }
             },
             "--invoke" => invoke = Some(val("--invoke")?),
             "--call" => {
                 let spec = val("--call")?;
-                let mut words = shlex::split(&spec).ok_or("--call has unbalanced quotes")?.into_iter();
+                let mut words = shlex::split(&spec)
+                    .ok_or("--call has unbalanced quotes")?
+                    .into_iter();
                 let export = words.next().ok_or("--call needs an export name")?;
-                calls.push(Call { export, args: words.collect() });
+                calls.push(Call {
+                    export,
+                    args: words.collect(),
+                });
             }
             "--deadline-ms" => {
-                let ms = val("--deadline-ms")?.parse::<u64>().map_err(|e| format!("--deadline-ms: {e}"))?;
+                let ms = val("--deadline-ms")?
+                    .parse::<u64>()
+                    .map_err(|e| format!("--deadline-ms: {e}"))?;
                 opts.deadline = Duration::from_millis(ms);
             }
             "--memory-mib" => {
-                let mib = val("--memory-mib")?.parse::<usize>().map_err(|e| format!("--memory-mib: {e}"))?;
+                let mib = val("--memory-mib")?
+                    .parse::<usize>()
+                    .map_err(|e| format!("--memory-mib: {e}"))?;
                 opts.memory_limit_bytes = mib << 20;
             }
             "--no-cache" => opts.cache_dir = None,
@@ -148,7 +175,9 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
         }
         // Only calls: every call says its own arguments, so nothing may follow FILE.
         None if !calls.is_empty() && !rest.is_empty() => {
-            return Err("with --call alone, the arguments go inside each --call, not after FILE".into());
+            return Err(
+                "with --call alone, the arguments go inside each --call, not after FILE".into(),
+            );
         }
         None if !calls.is_empty() => opts.calls = calls,
         None => opts.args = rest,
@@ -163,10 +192,14 @@ fn default_cache_dir() -> PathBuf {
         return dir.into();
     }
     let exe = std::env::current_exe().ok();
-    if let Some(target) = exe.as_deref().and_then(|e| e.parent()).and_then(|p| p.parent())
-        && target.join("CACHEDIR.TAG").exists() {
-            return target.join("wasi-runner-cache");
-        }
+    if let Some(target) = exe
+        .as_deref()
+        .and_then(|e| e.parent())
+        .and_then(|p| p.parent())
+        && target.join("CACHEDIR.TAG").exists()
+    {
+        return target.join("wasi-runner-cache");
+    }
     let home = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))

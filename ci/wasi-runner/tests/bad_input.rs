@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn misbehave(target: &str) -> PathBuf {
     let p = root().join(format!("target/wasm32-{target}/debug/misbehave.wasm"));
-    assert!(p.is_file(), "{} is missing: run `cargo build -p misbehave --target wasm32-{target}`", p.display());
+    assert!(
+        p.is_file(),
+        "{} is missing: run `cargo build -p misbehave --target wasm32-{target}`",
+        p.display()
+    );
     p
 }
 
@@ -54,7 +61,13 @@ fn a_guest_that_loops_forever_is_stopped_at_its_deadline() {
         let r = run(&["--deadline-ms", "300", &guest(t), "loop"]);
         assert_eq!(r.code, 134, "{t}: {}", r.stderr);
         assert_eq!(r.stdout, "looping\n", "{t}");
-        assert!(r.stderr.contains("misbehave.wasm: stopped: it did not finish within its deadline of 300 ms"), "{t}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(
+                "misbehave.wasm: stopped: it did not finish within its deadline of 300 ms"
+            ),
+            "{t}: {}",
+            r.stderr
+        );
     }
 }
 
@@ -65,9 +78,19 @@ fn a_guest_blocked_in_a_host_call_is_stopped_soon_after_its_deadline() {
         let r = run(&["--deadline-ms", "300", &guest(t), "sleep", "60000"]);
         assert_eq!(r.code, 134, "{t}: {}", r.stderr);
         assert_eq!(r.stdout, "sleeping\n", "{t}");
-        assert!(r.stderr.contains("misbehave.wasm: stopped: it did not finish within its deadline of 300 ms"), "{t}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(
+                "misbehave.wasm: stopped: it did not finish within its deadline of 300 ms"
+            ),
+            "{t}: {}",
+            r.stderr
+        );
         // The deadline plus the grace, and some slack for a busy machine: far from 60 s.
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{t}: took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{t}: took {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -83,8 +106,17 @@ fn compiling_does_not_count_against_the_deadline() {
     let dir = tempdir("compile-time");
     let file = dir.join("big.wat");
     std::fs::write(&file, wat).unwrap();
-    let r = run(&["--no-cache", "--deadline-ms", "30", &file.display().to_string()]);
-    assert_eq!(r.code, 0, "a correct guest trapped because compiling it took longer than its deadline: {}", r.stderr);
+    let r = run(&[
+        "--no-cache",
+        "--deadline-ms",
+        "30",
+        &file.display().to_string(),
+    ]);
+    assert_eq!(
+        r.code, 0,
+        "a correct guest trapped because compiling it took longer than its deadline: {}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -93,8 +125,16 @@ fn a_guest_that_allocates_without_bound_hits_the_memory_cap() {
         let r = run(&["--memory-mib", "16", &guest(t), "alloc"]);
         assert_eq!(r.code, 134, "{t}: {}", r.stderr);
         // Rust's allocator reports the refused growth, then aborts (a trap).
-        assert!(r.stderr.contains("memory allocation of"), "{t}: {}", r.stderr);
-        assert!(r.stderr.contains("linear memory reached the cap of 16 MiB"), "{t}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("memory allocation of"),
+            "{t}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("linear memory reached the cap of 16 MiB"),
+            "{t}: {}",
+            r.stderr
+        );
     }
 }
 
@@ -105,7 +145,9 @@ fn a_trap_is_reported_with_the_file_and_the_trap() {
         assert_eq!(r.code, 134, "{t}: {}", r.stderr);
         assert!(r.stderr.contains("asked to panic"), "{t}: {}", r.stderr);
         assert!(
-            r.stderr.contains("misbehave.wasm: trapped: wasm trap: wasm `unreachable` instruction executed"),
+            r.stderr.contains(
+                "misbehave.wasm: trapped: wasm trap: wasm `unreachable` instruction executed"
+            ),
             "{t}: {}",
             r.stderr
         );
@@ -128,7 +170,12 @@ fn an_exit_status_of_126_or_more_on_wasip1_is_an_error_named_by_wasmtime_wasi() 
     // `exit-code`s on wasip1 for that reason (see the listing checks).
     let r = run(&[&guest("wasip1"), "exit", "200"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("exit with invalid exit status outside of [0..126)"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("exit with invalid exit status outside of [0..126)"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(run(&[&guest("wasip1"), "exit", "125"]).code, 125);
 }
 
@@ -141,11 +188,20 @@ fn a_directory_that_was_not_granted_is_denied() {
         let r = run(&[&guest(t), "read", &file]);
         assert_eq!(r.code, failed(t), "{t}: {} {}", r.stdout, r.stderr);
         // No preopen contains the path, so for the guest it does not exist at all.
-        assert!(r.stdout.contains("No such file or directory"), "{t}: {}", r.stdout);
+        assert!(
+            r.stdout.contains("No such file or directory"),
+            "{t}: {}",
+            r.stdout
+        );
         // Granted, the same read works.
         let grant = format!("{}::/data", dir.display());
         let r = run(&["--dir", &grant, &guest(t), "read", "/data/secret.txt"]);
-        assert_eq!((r.code, r.stdout.as_str()), (0, "read 6 bytes\n"), "{t}: {}", r.stderr);
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (0, "read 6 bytes\n"),
+            "{t}: {}",
+            r.stderr
+        );
     }
 }
 
@@ -156,11 +212,18 @@ fn a_read_only_grant_refuses_writes() {
     for t in ["wasip1", "wasip2"] {
         let r = run(&["--dir-ro", &grant, &guest(t), "write", "/data/out.txt"]);
         assert_eq!(r.code, failed(t), "{t}: {} {}", r.stdout, r.stderr);
-        assert!(r.stdout.contains("Operation not permitted") || r.stdout.contains("Read-only"), "{t}: {}", r.stdout);
+        assert!(
+            r.stdout.contains("Operation not permitted") || r.stdout.contains("Read-only"),
+            "{t}: {}",
+            r.stdout
+        );
         assert!(!dir.join("out.txt").exists(), "{t}: the write went through");
         let r = run(&["--dir", &grant, &guest(t), "write", "/data/out.txt"]);
         assert_eq!(r.code, 0, "{t}: {} {}", r.stdout, r.stderr);
-        assert_eq!(std::fs::read_to_string(dir.join("out.txt")).unwrap(), "written\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("out.txt")).unwrap(),
+            "written\n"
+        );
         std::fs::remove_file(dir.join("out.txt")).unwrap();
     }
 }
@@ -174,7 +237,12 @@ fn the_network_is_denied_unless_granted() {
     assert_eq!(r.code, 1, "{} {}", r.stdout, r.stderr);
     assert!(r.stdout.contains("Permission denied"), "{}", r.stdout);
     let r = run(&["-S", "inherit-network", &guest("wasip2"), "connect", &addr]);
-    assert_eq!((r.code, r.stdout.clone()), (0, format!("connected to {addr}\n")), "{}", r.stderr);
+    assert_eq!(
+        (r.code, r.stdout.clone()),
+        (0, format!("connected to {addr}\n")),
+        "{}",
+        r.stderr
+    );
     // WASI 0.1 has no sockets at all: not even a grant helps.
     let r = run(&[&guest("wasip1"), "connect", &addr]);
     assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
@@ -196,24 +264,48 @@ fn a_reactor_is_initialised_once_then_called_many_times_on_one_instance() {
     std::fs::write(&wat, REACTOR).unwrap();
     let w = wat.display().to_string();
     // 100 after `_initialize`; add(2, 3) = 105; bump: 101; add(1, 1) = 103.
-    let r = run(&["--invoke", "add", "--call", "bump", "--call", "add 1 1", &w, "2", "3"]);
-    assert_eq!((r.code, r.stdout.as_str()), (0, "105\n103\n"), "{}", r.stderr);
+    let r = run(&[
+        "--invoke", "add", "--call", "bump", "--call", "add 1 1", &w, "2", "3",
+    ]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "105\n103\n"),
+        "{}",
+        r.stderr
+    );
     // Run as a command, it has no `_start`: the error says what it is instead.
     let r = run(&[&w]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("no `_start` export, so it is not a command"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no `_start` export, so it is not a command"),
+        "{}",
+        r.stderr
+    );
     let r = run(&["--invoke", "nope", &w]);
-    assert!(r.stderr.contains("no function export named `nope`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no function export named `nope`"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_missing_file_and_a_bad_flag_are_named() {
     let r = run(&["no-such-file.wasm"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("no-such-file.wasm: cannot read the file"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no-such-file.wasm: cannot read the file"),
+        "{}",
+        r.stderr
+    );
     let r = run(&["--frobnicate", "x.wasm"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown option `--frobnicate`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown option `--frobnicate`"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// The runner with its compiled-code cache in `cache`.
@@ -236,9 +328,19 @@ fn a_corrupted_cache_entry_is_compiled_again_and_replaced() {
             std::fs::write(e.unwrap().path(), b"not machine code").unwrap();
         }
         let again = run_cached(&cache, &[&guest(t), "exit", "0"]);
-        assert_eq!(again.code, 0, "{t}: a bad entry must be recompiled, not fail the run: {}", again.stderr);
-        let sizes: Vec<u64> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).collect();
-        assert!(sizes.iter().any(|s| *s > 1000), "{t}: the entry was not replaced: {sizes:?}");
+        assert_eq!(
+            again.code, 0,
+            "{t}: a bad entry must be recompiled, not fail the run: {}",
+            again.stderr
+        );
+        let sizes: Vec<u64> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .collect();
+        assert!(
+            sizes.iter().any(|s| *s > 1000),
+            "{t}: the entry was not replaced: {sizes:?}"
+        );
     }
 }
 
@@ -249,13 +351,25 @@ fn a_cache_directory_others_can_write_is_not_used() {
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
     let r = run_cached(&cache, &[&guest("wasip1"), "exit", "0"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("not using the compiled-code cache") && r.stderr.contains("writable by others"), "{}", r.stderr);
-    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0, "nothing may be cached there");
+    assert!(
+        r.stderr.contains("not using the compiled-code cache")
+            && r.stderr.contains("writable by others"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_dir(&cache).unwrap().count(),
+        0,
+        "nothing may be cached there"
+    );
     // A new cache directory is created private.
     let fresh = cache.join("fresh");
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
     assert_eq!(run_cached(&fresh, &[&guest("wasip1"), "exit", "0"]).code, 0);
-    assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
 }
 
 fn tempdir(name: &str) -> PathBuf {

@@ -41,14 +41,29 @@ pub fn fences(text: &str) -> Vec<Fence> {
         match &mut open {
             None => {
                 if let Some(rest) = t.strip_prefix("```") {
-                    let ticks = "```".to_string() + &rest.chars().take_while(|c| *c == '`').collect::<String>();
+                    let ticks = "```".to_string()
+                        + &rest.chars().take_while(|c| *c == '`').collect::<String>();
                     let info = rest.trim_start_matches('`').trim().to_string();
-                    open = Some((ticks, Fence { info, line: i + 1, body: Vec::new() }));
+                    open = Some((
+                        ticks,
+                        Fence {
+                            info,
+                            line: i + 1,
+                            body: Vec::new(),
+                        },
+                    ));
                 }
             }
             Some((ticks, fence)) => {
                 if t.starts_with(ticks.as_str()) && t.trim_start_matches('`').trim().is_empty() {
-                    out.push(std::mem::replace(fence, Fence { info: String::new(), line: 0, body: vec![] }));
+                    out.push(std::mem::replace(
+                        fence,
+                        Fence {
+                            info: String::new(),
+                            line: 0,
+                            body: vec![],
+                        },
+                    ));
                     open = None;
                 } else {
                     fence.body.push(line.to_string());
@@ -68,7 +83,9 @@ pub fn includes(line: &str) -> Vec<(String, Option<String>)> {
         let after = &rest[start + 3..];
         let Some(end) = after.find("}}") else { break };
         let inner = after[..end].trim();
-        let arg = inner.strip_prefix("include ").or_else(|| inner.strip_prefix("rustdoc_include "));
+        let arg = inner
+            .strip_prefix("include ")
+            .or_else(|| inner.strip_prefix("rustdoc_include "));
         if let (Some(arg), false) = (arg, escaped) {
             let arg = arg.trim();
             // `path:anchor`, `path:N:M` (line ranges, which this book does not use), or `path`.
@@ -86,7 +103,8 @@ pub fn includes(line: &str) -> Vec<(String, Option<String>)> {
 /// `ANCHOR: all`), as mdBook reads anchors.
 pub fn has_anchor(content: &str, name: &str) -> bool {
     content.lines().any(|l| {
-        l.split_once("ANCHOR:").is_some_and(|(_, rest)| rest.split_whitespace().next() == Some(name))
+        l.split_once("ANCHOR:")
+            .is_some_and(|(_, rest)| rest.split_whitespace().next() == Some(name))
     })
 }
 
@@ -113,7 +131,10 @@ pub fn listing_paths(line: &str) -> Vec<String> {
         .skip(1)
         .step_by(2)
         // A placeholder such as `listings/<chapter>/<name>/` names no file.
-        .filter(|w| w.starts_with("listings/") && !w.contains(|c: char| c.is_whitespace() || "<*".contains(c)))
+        .filter(|w| {
+            w.starts_with("listings/")
+                && !w.contains(|c: char| c.is_whitespace() || "<*".contains(c))
+        })
         .map(str::to_string)
         .collect()
 }
@@ -130,7 +151,11 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     // (listing, run, target) pairs the book shows; (listing, "", None) for an include.
     let mut shown: BTreeSet<(String, String, Option<Target>)> = BTreeSet::new();
     for file in files_with_extension(&src, "md")? {
-        let name = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let name = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         let text = std::fs::read_to_string(&file)?;
         let dir = file.parent().unwrap();
         // Includes: the file must exist and hold the anchor; record which listing it shows.
@@ -163,7 +188,10 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
         for (n, line) in text.lines().enumerate() {
             for path in listing_paths(line) {
                 if !root.join(&path).exists() {
-                    problems.push(format!("{name}:{}: names `{path}`, which does not exist", n + 1));
+                    problems.push(format!(
+                        "{name}:{}: names `{path}`, which does not exist",
+                        n + 1
+                    ));
                 }
             }
         }
@@ -171,24 +199,40 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
         // build check then finds) instead of a silently partial output.
         for (n, cmd) in cmdruns(&text) {
             if !cmd.starts_with("--strict") {
-                problems.push(format!("{name}:{n}: `cmdrun {cmd}` must start with --strict, or a failure is silent"));
+                problems.push(format!(
+                    "{name}:{n}: `cmdrun {cmd}` must start with --strict, or a failure is silent"
+                ));
             }
             let words: Vec<&str> = cmd.split_whitespace().collect();
             // `$WASI_BOOK show DIR TARGET [RUN]`; a `show` inside an `sh` command is the tool's.
-            if let Some(i) = words.windows(2).position(|w| w == ["$WASI_BOOK", "show"]).map(|i| i + 1) {
+            if let Some(i) = words
+                .windows(2)
+                .position(|w| w == ["$WASI_BOOK", "show"])
+                .map(|i| i + 1)
+            {
                 let run_name = words.get(i + 3).copied().unwrap_or("");
                 match (words.get(i + 1), words.get(i + 2).map(|t| Target::parse(t))) {
-                    (Some(dir), Some(Ok(t))) => match listings.iter().find(|l| l.dir == Path::new(dir)) {
-                        Some(l) => match l.spec.run(run_name) {
-                            Some(run) if l.spec.targets_of(run).contains(&t) => {
-                                shown.insert((l.name.clone(), run_name.to_string(), Some(t)));
-                            }
-                            Some(run) => problems.push(format!("{name}:{n}: {} is not declared", l.describe(run, t))),
-                            None => problems.push(format!("{name}:{n}: listing `{}` has no run `{run_name}`", l.name)),
-                        },
-                        None => problems.push(format!("{name}:{n}: `{dir}` is not a listing")),
-                    },
-                    _ => problems.push(format!("{name}:{n}: `show` takes a listing directory, a target and maybe a run")),
+                    (Some(dir), Some(Ok(t))) => {
+                        match listings.iter().find(|l| l.dir == Path::new(dir)) {
+                            Some(l) => match l.spec.run(run_name) {
+                                Some(run) if l.spec.targets_of(run).contains(&t) => {
+                                    shown.insert((l.name.clone(), run_name.to_string(), Some(t)));
+                                }
+                                Some(run) => problems.push(format!(
+                                    "{name}:{n}: {} is not declared",
+                                    l.describe(run, t)
+                                )),
+                                None => problems.push(format!(
+                                    "{name}:{n}: listing `{}` has no run `{run_name}`",
+                                    l.name
+                                )),
+                            },
+                            None => problems.push(format!("{name}:{n}: `{dir}` is not a listing")),
+                        }
+                    }
+                    _ => problems.push(format!(
+                        "{name}:{n}: `show` takes a listing directory, a target and maybe a run"
+                    )),
                 }
             }
         }
@@ -213,23 +257,37 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                 ));
             }
             let include_lines = f.body.iter().filter(|l| !includes(l).is_empty()).count();
-            if include_lines > 0 && include_lines != f.body.iter().filter(|l| !l.trim().is_empty()).count() {
+            if include_lines > 0
+                && include_lines != f.body.iter().filter(|l| !l.trim().is_empty()).count()
+            {
                 problems.push(format!("{at}: a Rust block mixes `{{{{#include}}}}` with inline code; use one or the other"));
             }
             // `rustdoc_include` hides the rest of the file in the block; two of them would show
             // the whole file twice when the reader expands it.
-            if f.body.iter().filter(|l| l.contains("{{#rustdoc_include")).count() > 1 {
+            if f.body
+                .iter()
+                .filter(|l| l.contains("{{#rustdoc_include"))
+                .count()
+                > 1
+            {
                 problems.push(format!("{at}: several `{{{{#rustdoc_include}}}}`s in one block; use `{{{{#include}}}}` for each excerpt"));
             }
         }
     }
-    problems.extend(stale_nightlies(root, crate::listing::nightly_channel(root).ok().as_deref())?);
+    problems.extend(stale_nightlies(
+        root,
+        crate::listing::nightly_channel(root).ok().as_deref(),
+    )?);
     problems.extend(caption_numbers(&src)?);
     problems.extend(unmarked_failures(&src, listings)?);
     // Every listing appears in the book: its code included, or its output shown.
     for l in listings {
         if !shown.iter().any(|(n, _, _)| n == &l.name) {
-            problems.push(format!("listing `{}` ({}) is not included or shown by any chapter", l.name, l.dir.display()));
+            problems.push(format!(
+                "listing `{}` ({}) is not included or shown by any chapter",
+                l.name,
+                l.dir.display()
+            ));
         }
         for (run, t) in l.runs() {
             if !shown.contains(&(l.name.clone(), run.name.clone(), Some(t))) {
@@ -250,17 +308,28 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
 /// (the order of `- [..](..)` entries in SUMMARY.md), `M` counts up from 1 in each chapter.
 pub fn caption_numbers(src: &Path) -> Result<Vec<String>> {
     // No SUMMARY.md, no numbering to check (mdbook itself refuses a book without one).
-    let Ok(summary) = std::fs::read_to_string(src.join("SUMMARY.md")) else { return Ok(vec![]) };
+    let Ok(summary) = std::fs::read_to_string(src.join("SUMMARY.md")) else {
+        return Ok(vec![]);
+    };
     let entry = regex::Regex::new(r"^\s*- \[[^\]]*\]\(([^)]+)\)").expect("valid pattern");
-    let caption = regex::Regex::new(r#"<span class="caption[^"]*">Listing (\d+)-(\d+)"#).expect("valid pattern");
+    let caption = regex::Regex::new(r#"<span class="caption[^"]*">Listing (\d+)-(\d+)"#)
+        .expect("valid pattern");
     let mut problems = Vec::new();
-    let chapters = summary.lines().filter_map(|l| entry.captures(l).map(|c| c[1].to_string()));
+    let chapters = summary
+        .lines()
+        .filter_map(|l| entry.captures(l).map(|c| c[1].to_string()));
     for (i, file) in chapters.enumerate() {
-        let Ok(text) = std::fs::read_to_string(src.join(&file)) else { continue };
+        let Ok(text) = std::fs::read_to_string(src.join(&file)) else {
+            continue;
+        };
         for (m, c) in caption.captures_iter(&text).enumerate() {
             let (n, k) = (&c[1], &c[2]);
             if n != (i + 1).to_string() || k != (m + 1).to_string() {
-                problems.push(format!("src/{file}: caption `Listing {n}-{k}` should be `Listing {}-{}`", i + 1, m + 1));
+                problems.push(format!(
+                    "src/{file}: caption `Listing {n}-{k}` should be `Listing {}-{}`",
+                    i + 1,
+                    m + 1
+                ));
             }
         }
     }
@@ -270,12 +339,18 @@ pub fn caption_numbers(src: &Path) -> Result<Vec<String>> {
 /// A listing that fails on purpose (its build, or every run) is marked before its code: its
 /// caption has the class `fails`, which `theme/wasi-book.css` turns into a visible mark.
 pub fn unmarked_failures(src: &Path, listings: &[Listing]) -> Result<Vec<String>> {
-    let caption = regex::Regex::new(r#"<span class="caption([^"]*)">(Listing [^:]+): `([^`]+)`"#).expect("valid pattern");
+    let caption = regex::Regex::new(r#"<span class="caption([^"]*)">(Listing [^:]+): `([^`]+)`"#)
+        .expect("valid pattern");
     let mut problems = Vec::new();
     for file in files_with_extension(src, "md")? {
         let text = std::fs::read_to_string(&file)?;
         for c in caption.captures_iter(&text) {
-            let Some(l) = listings.iter().find(|l| Path::new(&c[3]).starts_with(&l.dir)) else { continue };
+            let Some(l) = listings
+                .iter()
+                .find(|l| Path::new(&c[3]).starts_with(&l.dir))
+            else {
+                continue;
+            };
             let fails = l.spec.build == crate::listing::Build::Fails
                 || (!l.spec.runs.is_empty() && l.spec.runs.iter().all(|r| r.failure.is_some()));
             if fails && !c[1].split_whitespace().any(|class| class == "fails") {
@@ -300,14 +375,24 @@ pub fn stale_nightlies(root: &Path, pinned: Option<&str>) -> Result<Vec<String>>
     files.extend(["README.md", "CONTRIBUTING.md"].map(|f| root.join(f)));
     let mut problems = Vec::new();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
         for (n, line) in text.lines().enumerate() {
             for m in re.find_iter(line).filter(|m| Some(m.as_str()) != pinned) {
                 let at = file.strip_prefix(root).unwrap_or(&file).display();
                 let pin = crate::listing::NIGHTLY_PIN;
                 problems.push(match pinned {
-                    Some(p) => format!("{at}:{}: names `{}`, but the pinned nightly is `{p}` ({pin})", n + 1, m.as_str()),
-                    None => format!("{at}:{}: names `{}`, but no nightly is pinned ({pin})", n + 1, m.as_str()),
+                    Some(p) => format!(
+                        "{at}:{}: names `{}`, but the pinned nightly is `{p}` ({pin})",
+                        n + 1,
+                        m.as_str()
+                    ),
+                    None => format!(
+                        "{at}:{}: names `{}`, but no nightly is pinned ({pin})",
+                        n + 1,
+                        m.as_str()
+                    ),
                 });
             }
         }
@@ -319,10 +404,17 @@ pub fn stale_nightlies(root: &Path, pinned: Option<&str>) -> Result<Vec<String>>
 /// so a reader never mistakes the failure the book shows for a broken example.
 pub fn failure_banner(why: &str) -> String {
     // Raw HTML is not Markdown: escape the text, and turn its `code` spans into <code>.
-    let escaped = why.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escaped = why
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let mut html = String::new();
     for (i, part) in escaped.split('`').enumerate() {
-        html.push_str(&if i % 2 == 1 { format!("<code>{part}</code>") } else { part.to_string() });
+        html.push_str(&if i % 2 == 1 {
+            format!("<code>{part}</code>")
+        } else {
+            part.to_string()
+        });
     }
     format!("<p class=\"fails-on-purpose\"><strong>Fails on purpose:</strong> {html}.</p>\n\n")
 }
@@ -337,12 +429,19 @@ pub fn broken_links(html_dir: &Path) -> Result<Vec<String>> {
     let pages = files_with_extension(html_dir, "html")?;
     for page in &pages {
         let text = std::fs::read_to_string(page)?;
-        ids.insert(page.clone(), id.captures_iter(&text).map(|c| c[1].to_string()).collect());
+        ids.insert(
+            page.clone(),
+            id.captures_iter(&text).map(|c| c[1].to_string()).collect(),
+        );
     }
     let mut problems = Vec::new();
     for page in &pages {
         // The print page and the 404 page repeat other pages' links.
-        let name = page.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = page
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if name == "print.html" || name == "404.html" {
             continue;
         }
@@ -350,7 +449,10 @@ pub fn broken_links(html_dir: &Path) -> Result<Vec<String>> {
         for c in link.captures_iter(&text) {
             let url = &c[1];
             // Another site (`https:`, `mailto:`, `//host`), or mdbook's own placeholder.
-            if url.is_empty() || url.starts_with("//") || url.split('/').next().is_some_and(|s| s.contains(':')) {
+            if url.is_empty()
+                || url.starts_with("//")
+                || url.split('/').next().is_some_and(|s| s.contains(':'))
+            {
                 continue;
             }
             let (file, anchor) = match url.split_once('#') {
@@ -358,9 +460,15 @@ pub fn broken_links(html_dir: &Path) -> Result<Vec<String>> {
                 None => (url, None),
             };
             let file = file.split('?').next().unwrap_or("");
-            let target = if file.is_empty() { page.clone() } else { normalize(&page.parent().unwrap().join(file)) };
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                normalize(&page.parent().unwrap().join(file))
+            };
             if !target.starts_with(html_dir) || !target.exists() {
-                problems.push(format!("{name}: a link to `{url}` leads to no file of the built book"));
+                problems.push(format!(
+                    "{name}: a link to `{url}` leads to no file of the built book"
+                ));
                 continue;
             }
             if let (Some(anchor), Some(known)) = (anchor, ids.get(&target))
@@ -396,7 +504,10 @@ pub fn cmdrun_errors(html_dir: &Path) -> Result<Vec<String>> {
         // cmdrun writes `**cmdrun error**: ...`, which renders as below.
         if let Some(i) = text.find("<strong>cmdrun error</strong>") {
             let snippet: String = text[i..].chars().take(400).collect();
-            out.push(format!("{}: an embedded command failed: {snippet}", page.display()));
+            out.push(format!(
+                "{}: an embedded command failed: {snippet}",
+                page.display()
+            ));
         }
     }
     Ok(out)
@@ -410,9 +521,15 @@ mod tests {
     fn finds_includes_and_anchors() {
         assert_eq!(
             includes("{{#rustdoc_include ../listings/a/b/src/main.rs:all}}"),
-            vec![("../listings/a/b/src/main.rs".to_string(), Some("all".to_string()))]
+            vec![(
+                "../listings/a/b/src/main.rs".to_string(),
+                Some("all".to_string())
+            )]
         );
-        assert_eq!(includes("{{#include x.rs}} and {{#include y.rs:z}}").len(), 2);
+        assert_eq!(
+            includes("{{#include x.rs}} and {{#include y.rs:z}}").len(),
+            2
+        );
         assert!(includes("plain text").is_empty());
         assert!(includes(r"shown as \{{#include x.rs}}").is_empty());
     }
@@ -430,7 +547,10 @@ mod tests {
     fn finds_fences_with_info_and_lines() {
         let f = fences("a\n```rust\nfn main() {}\n```\n\n```\nx\n```\n");
         assert_eq!(f.len(), 2);
-        assert_eq!((f[0].info.as_str(), f[0].line, f[0].body.len()), ("rust", 2, 1));
+        assert_eq!(
+            (f[0].info.as_str(), f[0].line, f[0].body.len()),
+            ("rust", 2, 1)
+        );
         assert_eq!(f[1].info, "");
     }
 
@@ -439,23 +559,42 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("stale-nightly-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::create_dir_all(dir.join("listings")).unwrap();
-        std::fs::write(dir.join("src/a.md"), "cargo +nightly-2026-10-29 rustc\ncargo +nightly-2025-01-01 rustc\n").unwrap();
+        std::fs::write(
+            dir.join("src/a.md"),
+            "cargo +nightly-2026-10-29 rustc\ncargo +nightly-2025-01-01 rustc\n",
+        )
+        .unwrap();
         let problems = stale_nightlies(&dir, Some("nightly-2026-10-29")).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("src/a.md:2: names `nightly-2025-01-01`"), "{}", problems[0]);
+        assert!(
+            problems[0].starts_with("src/a.md:2: names `nightly-2025-01-01`"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
     fn caption_numbers_follow_the_sidebar() {
         let dir = std::env::temp_dir().join(format!("captions-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("SUMMARY.md"), "[Intro](intro.md)\n\n- [A](a.md)\n\n# Part\n\n- [B](b.md)\n").unwrap();
-        std::fs::write(dir.join("a.md"), "<span class=\"caption\">Listing 1-1: x</span>\n").unwrap();
+        std::fs::write(
+            dir.join("SUMMARY.md"),
+            "[Intro](intro.md)\n\n- [A](a.md)\n\n# Part\n\n- [B](b.md)\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("a.md"),
+            "<span class=\"caption\">Listing 1-1: x</span>\n",
+        )
+        .unwrap();
         std::fs::write(dir.join("b.md"), "<span class=\"caption\">Listing 2-1: x</span>\n<span class=\"caption\">Listing 3-2: y</span>\n").unwrap();
         let problems = caption_numbers(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(problems, vec!["src/b.md: caption `Listing 3-2` should be `Listing 2-2`".to_string()]);
+        assert_eq!(
+            problems,
+            vec!["src/b.md: caption `Listing 3-2` should be `Listing 2-2`".to_string()]
+        );
     }
 
     #[test]

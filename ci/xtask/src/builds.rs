@@ -25,14 +25,23 @@ pub fn linked(root: &Path, packages: &[&str]) -> Result<Vec<Linked>> {
             .args(["build", "-q", "--release", "--message-format=json", "-p", p])
             .output()
             .context("cannot run cargo")?;
-        anyhow::ensure!(o.status.success(), "`cargo build --release -p {p}` failed:\n{}", String::from_utf8_lossy(&o.stderr));
+        anyhow::ensure!(
+            o.status.success(),
+            "`cargo build --release -p {p}` failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         for line in String::from_utf8_lossy(&o.stdout).lines() {
-            let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
             if msg["reason"] != "compiler-artifact" || msg["target"]["name"] != CRATE {
                 continue;
             }
             // `registry+https://...#wasmtime@48.0.8`
-            let version = msg["package_id"].as_str().and_then(|id| id.rsplit_once('@')).map(|(_, v)| v.to_string());
+            let version = msg["package_id"]
+                .as_str()
+                .and_then(|id| id.rsplit_once('@'))
+                .map(|(_, v)| v.to_string());
             let rlib = msg["filenames"]
                 .as_array()
                 .into_iter()
@@ -47,7 +56,10 @@ pub fn linked(root: &Path, packages: &[&str]) -> Result<Vec<Linked>> {
         }
         // Every package here embeds Wasmtime: finding none means this check reads cargo wrong,
         // and would otherwise pass without looking.
-        anyhow::ensure!(out.iter().any(|(q, ..)| q == p), "cargo reported no `{CRATE}` artifact for `{p}`");
+        anyhow::ensure!(
+            out.iter().any(|(q, ..)| q == p),
+            "cargo reported no `{CRATE}` artifact for `{p}`"
+        );
     }
     Ok(out)
 }
@@ -59,9 +71,17 @@ pub fn embedders(root: &Path, candidates: &[&str]) -> Result<Vec<String>> {
         .manifest_path(root.join("Cargo.toml"))
         .exec()
         .context("`cargo metadata` failed")?;
-    let resolve = meta.resolve.as_ref().context("`cargo metadata` returned no dependency graph")?;
+    let resolve = meta
+        .resolve
+        .as_ref()
+        .context("`cargo metadata` returned no dependency graph")?;
     let nodes: BTreeMap<_, _> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
-    let name = |id: &cargo_metadata::PackageId| meta.packages.iter().find(|p| &p.id == id).map(|p| p.name.to_string());
+    let name = |id: &cargo_metadata::PackageId| {
+        meta.packages
+            .iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.name.to_string())
+    };
     let mut found = vec![];
     for pkg in meta.workspace_packages() {
         if !candidates.contains(&pkg.name.as_str()) {
@@ -90,7 +110,12 @@ pub fn embedders(root: &Path, candidates: &[&str]) -> Result<Vec<String>> {
 pub fn duplicates(linked: &[Linked]) -> Vec<String> {
     let mut by_version: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
     for (package, version, rlib) in linked {
-        by_version.entry(version).or_default().entry(rlib).or_default().push(package);
+        by_version
+            .entry(version)
+            .or_default()
+            .entry(rlib)
+            .or_default()
+            .push(package);
     }
     by_version
         .into_iter()
@@ -117,13 +142,41 @@ mod tests {
 
     #[test]
     fn one_build_per_version_passes_and_two_are_named() {
-        let shared = [l("wasi-runner", "48.0.8", "libwasmtime-a.rlib"), l("reactor-host", "48.0.8", "libwasmtime-a.rlib")];
-        assert!(duplicates(&[&shared[..], &[l("extism-host", "43.0.2", "libwasmtime-b.rlib")]].concat()).is_empty());
-        let split = [&shared[..], &[l("reactor-bench", "48.0.8", "libwasmtime-c.rlib")]].concat();
+        let shared = [
+            l("wasi-runner", "48.0.8", "libwasmtime-a.rlib"),
+            l("reactor-host", "48.0.8", "libwasmtime-a.rlib"),
+        ];
+        assert!(
+            duplicates(
+                &[
+                    &shared[..],
+                    &[l("extism-host", "43.0.2", "libwasmtime-b.rlib")]
+                ]
+                .concat()
+            )
+            .is_empty()
+        );
+        let split = [
+            &shared[..],
+            &[l("reactor-bench", "48.0.8", "libwasmtime-c.rlib")],
+        ]
+        .concat();
         let problems = duplicates(&split);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("wasmtime 48.0.8 is compiled 2 ways"), "{}", problems[0]);
-        assert!(problems[0].contains("libwasmtime-c.rlib for reactor-bench"), "{}", problems[0]);
-        assert!(problems[0].contains("libwasmtime-a.rlib for wasi-runner, reactor-host"), "{}", problems[0]);
+        assert!(
+            problems[0].starts_with("wasmtime 48.0.8 is compiled 2 ways"),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[0].contains("libwasmtime-c.rlib for reactor-bench"),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[0].contains("libwasmtime-a.rlib for wasi-runner, reactor-host"),
+            "{}",
+            problems[0]
+        );
     }
 }

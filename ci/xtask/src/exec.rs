@@ -29,7 +29,9 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
     let (mut reader, writer) = std::io::pipe().context("cannot create a pipe")?;
     cmd.stdout(writer.try_clone()?).stderr(writer);
     match stdin {
-        Some(path) => cmd.stdin(std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?),
+        Some(path) => cmd.stdin(
+            std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+        ),
         None => cmd.stdin(Stdio::null()),
     };
     let what = format!("{cmd:?}");
@@ -45,7 +47,9 @@ pub fn capture(mut cmd: Command, stdin: Option<&Path>, limit: Duration) -> Resul
     // Its own process group, so that a timeout kills everything it started (a `sh -c` that
     // runs cargo would otherwise leave cargo running, holding the build lock).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd.spawn().with_context(|| format!("cannot start {what}"))?;
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start {what}"))?;
     // The command holds the pipe's write ends; drop them so the read below sees end-of-file.
     drop(cmd);
     let drain = std::thread::spawn(move || {
@@ -88,12 +92,18 @@ mod tests {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg("echo flags=${WASI_RUNNER_FLAGS-unset} bt=${RUST_BACKTRACE-unset} inc=${CARGO_INCREMENTAL-unset}");
-        cmd.env("WASI_RUNNER_FLAGS", "--dir /::/host").env("RUST_BACKTRACE", "1").env("CARGO_INCREMENTAL", "0");
+        cmd.env("WASI_RUNNER_FLAGS", "--dir /::/host")
+            .env("RUST_BACKTRACE", "1")
+            .env("CARGO_INCREMENTAL", "0");
         let run = capture(cmd, None, Duration::from_secs(10)).unwrap();
         assert_eq!(run.output, "flags=unset bt=unset inc=unset\n");
         // A command that sets the flags itself still gets them.
         let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg("WASI_RUNNER_FLAGS=--env sh -c 'echo $WASI_RUNNER_FLAGS'");
-        assert_eq!(capture(cmd, None, Duration::from_secs(10)).unwrap().output, "--env\n");
+        cmd.arg("-c")
+            .arg("WASI_RUNNER_FLAGS=--env sh -c 'echo $WASI_RUNNER_FLAGS'");
+        assert_eq!(
+            capture(cmd, None, Duration::from_secs(10)).unwrap().output,
+            "--env\n"
+        );
     }
 }

@@ -13,6 +13,8 @@ pub const TRAP_EXIT_CODE: i32 = 134;
 /// Where a `build = "fails"` listing is built: it is its own workspace, so without this cargo
 /// would create a `target/` inside `listings/`.
 pub const FAILS_TARGET_DIR: &str = "target/build-fails";
+/// Where listings with `rustflags` are built.
+pub const RUSTFLAGS_TARGET_DIR: &str = "target/rustflags";
 
 /// The metadata table's name: `[package.metadata.wasi-book]`.
 pub const METADATA_KEY: &str = "wasi-book";
@@ -29,7 +31,12 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [Target::Wasip1, Target::Wasip2, Target::Unknown, Target::Host];
+    pub const ALL: [Target; 4] = [
+        Target::Wasip1,
+        Target::Wasip2,
+        Target::Unknown,
+        Target::Host,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -54,7 +61,9 @@ impl Target {
         Target::ALL
             .into_iter()
             .find(|t| t.name() == s || t.triple() == Some(s))
-            .with_context(|| format!("unknown target `{s}` (expected wasip1, wasip2, unknown or host)"))
+            .with_context(|| {
+                format!("unknown target `{s}` (expected wasip1, wasip2, unknown or host)")
+            })
     }
 }
 
@@ -106,9 +115,13 @@ pub fn nightly_channel(root: &Path) -> Result<String> {
 /// The pinned nightly's channel and its targets.
 pub fn nightly_pin(root: &Path) -> Result<(String, Vec<String>)> {
     let path = root.join(NIGHTLY_PIN);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let doc: toml::Table = toml::from_str(&text).with_context(|| format!("{NIGHTLY_PIN} is not valid TOML"))?;
-    let toolchain = doc.get("toolchain").with_context(|| format!("{NIGHTLY_PIN}: no `[toolchain]`"))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let doc: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{NIGHTLY_PIN} is not valid TOML"))?;
+    let toolchain = doc
+        .get("toolchain")
+        .with_context(|| format!("{NIGHTLY_PIN}: no `[toolchain]`"))?;
     let channel = toolchain
         .get("channel")
         .and_then(|c| c.as_str())
@@ -116,7 +129,11 @@ pub fn nightly_pin(root: &Path) -> Result<(String, Vec<String>)> {
     let targets = toolchain
         .get("targets")
         .and_then(|t| t.as_array())
-        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     Ok((channel.to_string(), targets))
 }
@@ -146,16 +163,23 @@ impl<'de> Deserialize<'de> for ExitCode {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = ExitCode;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an exit code, or a table of them per target like { wasip1 = 42, wasip2 = 1 }")
+                f.write_str(
+                    "an exit code, or a table of them per target like { wasip1 = 42, wasip2 = 1 }",
+                )
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ExitCode, E> {
-                i32::try_from(v).map(ExitCode::All).map_err(|_| E::custom("exit code out of range"))
+                i32::try_from(v)
+                    .map(ExitCode::All)
+                    .map_err(|_| E::custom("exit code out of range"))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ExitCode, E> {
-                i32::try_from(v).map(ExitCode::All).map_err(|_| E::custom("exit code out of range"))
+                i32::try_from(v)
+                    .map(ExitCode::All)
+                    .map_err(|_| E::custom("exit code out of range"))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, a: A) -> Result<ExitCode, A::Error> {
-                BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(a)).map(ExitCode::PerTarget)
+                BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(a))
+                    .map(ExitCode::PerTarget)
             }
         }
         d.deserialize_any(V)
@@ -239,13 +263,24 @@ struct Header {
     #[serde(default)]
     rustc_args: Vec<String>,
     #[serde(default)]
+    rustflags: Vec<String>,
+    #[serde(default)]
     toolchain: Toolchain,
     #[serde(default)]
     requires: Vec<String>,
     #[serde(default)]
     runs: Vec<serde_json::Value>,
 }
-const HEADER_KEYS: [&str; 7] = ["targets", "kind", "build", "rustc-args", "toolchain", "requires", "runs"];
+const HEADER_KEYS: [&str; 8] = [
+    "targets",
+    "kind",
+    "build",
+    "rustc-args",
+    "rustflags",
+    "toolchain",
+    "requires",
+    "runs",
+];
 
 /// `[package.metadata.wasi-book]`. An unknown key is an error, so a typo cannot silently drop
 /// a grant or an expectation.
@@ -256,6 +291,10 @@ pub struct Spec {
     pub build: Build,
     /// Extra rustc arguments: the listing is built with `cargo rustc ... -- ARGS` on its own.
     pub rustc_args: Vec<String>,
+    /// `RUSTFLAGS` for the whole build, dependencies included (a `--cfg` such as
+    /// `tokio_unstable` that a dependency reads): the listing is built on its own, into
+    /// `RUSTFLAGS_TARGET_DIR`, so its dependencies never overwrite the other listings' builds.
+    pub rustflags: Vec<String>,
     /// Which pinned toolchain builds it: stable (`rust-toolchain.toml`) or the pinned nightly
     /// (`ci/nightly-toolchain.toml`), for the flags only nightly accepts.
     pub toolchain: Toolchain,
@@ -269,32 +308,53 @@ impl Spec {
     /// Parses a metadata table, given as JSON (from `cargo metadata`) or as TOML.
     pub fn from_value(value: impl serde::Serialize) -> Result<Spec> {
         let value = serde_json::to_value(value)?;
-        let serde_json::Value::Object(mut table) = value else { bail!("is not a table") };
-        let header_table: serde_json::Map<String, serde_json::Value> =
-            HEADER_KEYS.iter().filter_map(|k| table.remove(*k).map(|v| (k.to_string(), v))).collect();
+        let serde_json::Value::Object(mut table) = value else {
+            bail!("is not a table")
+        };
+        let header_table: serde_json::Map<String, serde_json::Value> = HEADER_KEYS
+            .iter()
+            .filter_map(|k| table.remove(*k).map(|v| (k.to_string(), v)))
+            .collect();
         // serde_path_to_error puts the offending key in front of the message.
-        let header: Header = serde_path_to_error::deserialize(serde_json::Value::from(header_table))?;
+        let header: Header =
+            serde_path_to_error::deserialize(serde_json::Value::from(header_table))?;
         if table.contains_key("name") {
             bail!("`name` is only for the entries of `runs`");
         }
         if matches!(header.kind, Kind::Guest | Kind::Library) {
-            if let Some(key) = table.keys().next().cloned().or(header.runs.first().map(|_| "runs".to_string())) {
-                bail!("`{key}`: a `kind = \"guest\"` or `\"library\"` listing has no runs of its own (a host listing uses it)");
+            if let Some(key) = table
+                .keys()
+                .next()
+                .cloned()
+                .or(header.runs.first().map(|_| "runs".to_string()))
+            {
+                bail!(
+                    "`{key}`: a `kind = \"guest\"` or `\"library\"` listing has no runs of its own (a host listing uses it)"
+                );
             }
             return Ok(Spec {
                 targets: header.targets,
                 kind: header.kind,
                 build: header.build,
                 rustc_args: header.rustc_args,
+                rustflags: header.rustflags,
                 toolchain: header.toolchain,
                 requires: vec![],
                 runs: vec![],
             });
         }
-        let mut runs = vec![serde_path_to_error::deserialize::<_, Run>(serde_json::Value::from(table))?];
+        let mut runs = vec![serde_path_to_error::deserialize::<_, Run>(
+            serde_json::Value::from(table),
+        )?];
         for (i, r) in header.runs.into_iter().enumerate() {
-            let run: Run = serde_path_to_error::deserialize(r).with_context(|| format!("runs[{i}]"))?;
-            if run.name.is_empty() || !run.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            let run: Run =
+                serde_path_to_error::deserialize(r).with_context(|| format!("runs[{i}]"))?;
+            if run.name.is_empty()
+                || !run
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
                 bail!("runs[{i}]: needs a `name` of letters, digits and dashes");
             }
             if runs.iter().any(|r| r.name == run.name) {
@@ -315,6 +375,7 @@ impl Spec {
             kind: header.kind,
             build: header.build,
             rustc_args: header.rustc_args,
+            rustflags: header.rustflags,
             toolchain: header.toolchain,
             requires,
             runs,
@@ -330,34 +391,56 @@ impl Spec {
             bail!("`targets`: a listing is either `host` or WASI (wasip1/wasip2), not both");
         }
         if self.targets.contains(&Target::Unknown) && self.kind != Kind::Guest {
-            bail!("`targets`: wasm32-unknown-unknown has no WASI to run with; only a `kind = \"guest\"` listing may use it");
+            bail!(
+                "`targets`: wasm32-unknown-unknown has no WASI to run with; only a `kind = \"guest\"` listing may use it"
+            );
         }
         match self.kind {
             Kind::Host if !host => bail!("`kind = \"host\"` needs `targets = [\"host\"]`"),
-            Kind::Library if !host => bail!("`kind = \"library\"` needs `targets = [\"host\"]` (a WebAssembly library is a `guest`)"),
-            Kind::Command | Kind::Reactor | Kind::Guest if host => bail!("`targets = [\"host\"]` needs `kind = \"host\"`"),
+            Kind::Library if !host => bail!(
+                "`kind = \"library\"` needs `targets = [\"host\"]` (a WebAssembly library is a `guest`)"
+            ),
+            Kind::Command | Kind::Reactor | Kind::Guest if host => {
+                bail!("`targets = [\"host\"]` needs `kind = \"host\"`")
+            }
             Kind::Reactor if self.targets.contains(&Target::Wasip2) => {
-                bail!("`kind = \"reactor\"` is WASI 0.1 only: a wasip2 library is a component with typed exports")
+                bail!(
+                    "`kind = \"reactor\"` is WASI 0.1 only: a wasip2 library is a component with typed exports"
+                )
             }
             _ => {}
         }
         for run in &self.runs {
-            let at = if run.name.is_empty() { String::new() } else { format!("run `{}`: ", run.name) };
+            let at = if run.name.is_empty() {
+                String::new()
+            } else {
+                format!("run `{}`: ", run.name)
+            };
             let targets = self.targets_of(run);
             if let Some(ts) = &run.targets
-                && let Some(t) = ts.iter().find(|t| !self.targets.contains(t)) {
-                    bail!("{at}`targets` names {}, which the listing is not built for", t.name());
-                }
+                && let Some(t) = ts.iter().find(|t| !self.targets.contains(t))
+            {
+                bail!(
+                    "{at}`targets` names {}, which the listing is not built for",
+                    t.name()
+                );
+            }
             match self.kind {
-                Kind::Reactor if run.invoke.is_none() => bail!("{at}`kind = \"reactor\"` needs `invoke` (the export to call)"),
-                Kind::Host if run.invoke.is_some() => bail!("{at}`invoke` and `calls` are for WebAssembly listings"),
+                Kind::Reactor if run.invoke.is_none() => {
+                    bail!("{at}`kind = \"reactor\"` needs `invoke` (the export to call)")
+                }
+                Kind::Host if run.invoke.is_some() => {
+                    bail!("{at}`invoke` and `calls` are for WebAssembly listings")
+                }
                 _ => {}
             }
             if !run.calls.is_empty() && run.invoke.is_none() {
                 bail!("{at}`calls` needs `invoke` first");
             }
             if run.network && targets.contains(&Target::Wasip1) {
-                bail!("{at}`network = true` with wasip1: WASI 0.1 has no sockets API to grant (limit the run with `targets`)");
+                bail!(
+                    "{at}`network = true` with wasip1: WASI 0.1 has no sockets API to grant (limit the run with `targets`)"
+                );
             }
             for t in &targets {
                 let c = run.exit_code.for_target(*t);
@@ -373,13 +456,22 @@ impl Spec {
                     );
                 }
             }
-            let traps = targets.iter().any(|t| run.exit_code.for_target(*t) == TRAP_EXIT_CODE);
+            let traps = targets
+                .iter()
+                .any(|t| run.exit_code.for_target(*t) == TRAP_EXIT_CODE);
             if run.failure.is_none() && (traps || self.build == Build::Fails) {
-                let what = if traps { "traps" } else { "is a build that fails" };
-                bail!("{at}this run {what}: say why in `failure = \"...\"`, so the page marks it as a failure on purpose");
+                let what = if traps {
+                    "traps"
+                } else {
+                    "is a build that fails"
+                };
+                bail!(
+                    "{at}this run {what}: say why in `failure = \"...\"`, so the page marks it as a failure on purpose"
+                );
             }
             for r in &run.redact {
-                regex::Regex::new(&r.pattern).with_context(|| format!("{at}`redact`: bad pattern `{}`", r.pattern))?;
+                regex::Regex::new(&r.pattern)
+                    .with_context(|| format!("{at}`redact`: bad pattern `{}`", r.pattern))?;
             }
         }
         Ok(())
@@ -427,19 +519,32 @@ impl Listing {
         let abs_dir = manifest.parent().context("manifest has no parent")?;
         let dir = abs_dir.strip_prefix(root).unwrap_or(abs_dir).to_path_buf();
         let ctx = || format!("listing `{name}` ({})", dir.join("Cargo.toml").display());
-        let spec = metadata.with_context(|| format!("{}: no [package.metadata.{METADATA_KEY}] table", ctx()))?;
-        spec.validate().with_context(|| format!("{}: [package.metadata.{METADATA_KEY}]", ctx()))?;
+        let spec = metadata
+            .with_context(|| format!("{}: no [package.metadata.{METADATA_KEY}] table", ctx()))?;
+        spec.validate()
+            .with_context(|| format!("{}: [package.metadata.{METADATA_KEY}]", ctx()))?;
         if dir.file_name().and_then(|n| n.to_str()) != Some(name) {
-            bail!("{}: the package name must equal its directory's name", ctx());
+            bail!(
+                "{}: the package name must equal its directory's name",
+                ctx()
+            );
         }
         for run in &spec.runs {
             if let Some(stdin) = &run.stdin
-                && !abs_dir.join(stdin).is_file() {
-                    bail!("{}: `stdin = \"{stdin}\"`: no such file in the listing", ctx());
-                }
+                && !abs_dir.join(stdin).is_file()
+            {
+                bail!(
+                    "{}: `stdin = \"{stdin}\"`: no such file in the listing",
+                    ctx()
+                );
+            }
             for d in &run.dirs {
                 if !abs_dir.join(&d.host).is_dir() {
-                    bail!("{}: `dirs`: host directory `{}` does not exist in the listing", ctx(), d.host);
+                    bail!(
+                        "{}: `dirs`: host directory `{}` does not exist in the listing",
+                        ctx(),
+                        d.host
+                    );
                 }
             }
         }
@@ -452,21 +557,39 @@ impl Listing {
             Toolchain::Stable => None,
             Toolchain::Nightly => Some(format!("+{}", nightly_channel(root).with_context(ctx)?)),
         };
-        Ok(Listing { name: name.to_string(), dir, spec, artifact_stem, is_cdylib, cargo_toolchain })
+        Ok(Listing {
+            name: name.to_string(),
+            dir,
+            spec,
+            artifact_stem,
+            is_cdylib,
+            cargo_toolchain,
+        })
     }
 
     /// Reads one listing straight from its `Cargo.toml` (no `cargo metadata`: this is the fast
     /// path `show` takes once per embedded output).
     pub fn from_manifest(root: &Path, dir: &Path) -> Result<Listing> {
         let manifest = root.join(dir).join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
-        let doc: toml::Table = toml::from_str(&text).with_context(|| format!("{} is not valid TOML", manifest.display()))?;
-        let package = doc.get("package").and_then(|p| p.as_table()).context("no [package]")?;
-        let name = package.get("name").and_then(|n| n.as_str()).context("no package.name")?;
+        let text = std::fs::read_to_string(&manifest)
+            .with_context(|| format!("cannot read {}", manifest.display()))?;
+        let doc: toml::Table = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid TOML", manifest.display()))?;
+        let package = doc
+            .get("package")
+            .and_then(|p| p.as_table())
+            .context("no [package]")?;
+        let name = package
+            .get("name")
+            .and_then(|n| n.as_str())
+            .context("no package.name")?;
         let metadata = match package.get("metadata").and_then(|m| m.get(METADATA_KEY)) {
             None => None,
             Some(v) => Some(Spec::from_value(v).with_context(|| {
-                format!("listing `{name}` ({}): [package.metadata.{METADATA_KEY}]", rel_to(root, &manifest))
+                format!(
+                    "listing `{name}` ({}): [package.metadata.{METADATA_KEY}]",
+                    rel_to(root, &manifest)
+                )
             })?),
         };
         let lib = doc.get("lib").and_then(|l| l.as_table());
@@ -488,25 +611,45 @@ impl Listing {
         if run.name.is_empty() {
             self.dir.join(format!("output.{}.txt", target.name()))
         } else {
-            self.dir.join(format!("output.{}.{}.txt", run.name, target.name()))
+            self.dir
+                .join(format!("output.{}.{}.txt", run.name, target.name()))
         }
     }
 
     /// Every (run, target) pair the listing declares.
     pub fn runs(&self) -> Vec<(&Run, Target)> {
-        self.spec.runs.iter().flat_map(|r| self.spec.targets_of(r).into_iter().map(move |t| (r, t))).collect()
+        self.spec
+            .runs
+            .iter()
+            .flat_map(|r| self.spec.targets_of(r).into_iter().map(move |t| (r, t)))
+            .collect()
     }
 
     /// "`hello` (listings/hello-wasi/hello, wasip1)", with the run's name if it has one.
     pub fn describe(&self, run: &Run, target: Target) -> String {
-        let run_name = if run.name.is_empty() { String::new() } else { format!(", run `{}`", run.name) };
-        format!("listing `{}` ({}, {}{run_name})", self.name, self.dir.display(), target.name())
+        let run_name = if run.name.is_empty() {
+            String::new()
+        } else {
+            format!(", run `{}`", run.name)
+        };
+        format!(
+            "listing `{}` ({}, {}{run_name})",
+            self.name,
+            self.dir.display(),
+            target.name()
+        )
     }
 
     /// The built file, relative to the repository root.
     pub fn artifact(&self, target: Target) -> PathBuf {
         match target.triple() {
-            Some(triple) => PathBuf::from(format!("target/{triple}/debug/{}.wasm", self.artifact_stem)),
+            Some(triple) if !self.spec.rustflags.is_empty() => PathBuf::from(format!(
+                "{RUSTFLAGS_TARGET_DIR}/{triple}/debug/{}.wasm",
+                self.artifact_stem
+            )),
+            Some(triple) => {
+                PathBuf::from(format!("target/{triple}/debug/{}.wasm", self.artifact_stem))
+            }
             None => PathBuf::from(format!("target/release/{}", self.name)),
         }
     }
@@ -515,7 +658,11 @@ impl Listing {
     fn runner_flags(&self, run: &Run) -> Vec<String> {
         let mut f = Vec::new();
         for d in &run.dirs {
-            f.push(if d.read_only { "--dir-ro".into() } else { "--dir".into() });
+            f.push(if d.read_only {
+                "--dir-ro".into()
+            } else {
+                "--dir".into()
+            });
             f.push(format!("{}::{}", self.dir.join(&d.host).display(), d.guest));
         }
         for (k, v) in &run.env {
@@ -534,7 +681,9 @@ impl Listing {
         // Every call as its own `--call 'NAME ARG...'`, the first included, so the command line
         // reads as the sequence of calls it makes.
         if let Some(export) = &run.invoke {
-            let first = std::iter::once(export.clone()).chain(run.args.iter().cloned()).collect::<Vec<_>>();
+            let first = std::iter::once(export.clone())
+                .chain(run.args.iter().cloned())
+                .collect::<Vec<_>>();
             f.extend(["--call".into(), join_quoted(&first)]);
         }
         for c in &run.calls {
@@ -563,7 +712,10 @@ impl Listing {
     /// The command a reader types, from the repository root, with the project's own tools.
     pub fn reader_command(&self, run: &Run, target: Target) -> String {
         if self.spec.build == Build::Fails {
-            let triple = target.triple().map(|t| format!(" --target {t}")).unwrap_or_default();
+            let triple = target
+                .triple()
+                .map(|t| format!(" --target {t}"))
+                .unwrap_or_default();
             return format!(
                 "cargo {}build -q --manifest-path {}{triple} --target-dir {FAILS_TARGET_DIR}",
                 self.toolchain_prefix(),
@@ -577,11 +729,19 @@ impl Listing {
             format!(" -- {}", join_quoted(&run.args))
         };
         let cmd = match target.triple() {
-            None => format!("{}cargo run -q --release -p {}{args}", self.requires_prefix(), self.name),
+            None => format!(
+                "{}cargo run -q --release -p {}{args}",
+                self.requires_prefix(),
+                self.name
+            ),
             // A cdylib has nothing for `cargo run` to run, and `cargo run` would not pass
             // `rustc-args`: build it as declared, then hand it to the runner.
             Some(_) if self.is_cdylib || self.builds_alone() => {
-                format!("{} && ci/wasi-run {}", self.build_command(target), join_quoted(&self.runner_args(run, target)))
+                format!(
+                    "{} && ci/wasi-run {}",
+                    self.build_command(target),
+                    join_quoted(&self.runner_args(run, target))
+                )
             }
             Some(triple) => {
                 let flags = self.runner_flags(run);
@@ -614,7 +774,11 @@ impl Listing {
         }
         let mut w = vec!["wasmtime".to_string(), "run".to_string()];
         for d in &run.dirs {
-            w.push(format!("--dir={}::{}", self.dir.join(&d.host).display(), d.guest));
+            w.push(format!(
+                "--dir={}::{}",
+                self.dir.join(&d.host).display(),
+                d.guest
+            ));
         }
         for (k, v) in &run.env {
             w.push(format!("--env={k}={v}"));
@@ -634,12 +798,19 @@ impl Listing {
     /// `+toolchain`). Everything that builds a listing (the tests, `show`, the commands in the
     /// book) goes through here.
     pub fn build_invocation(&self, target: Target) -> Vec<String> {
-        let sub = if self.spec.rustc_args.is_empty() { "build" } else { "rustc" };
+        let sub = if self.spec.rustc_args.is_empty() {
+            "build"
+        } else {
+            "rustc"
+        };
         let mut args: Vec<String> = self.cargo_toolchain.iter().cloned().collect();
         args.extend([sub.into(), "-q".into(), "-p".into(), self.name.clone()]);
         match target.triple() {
             Some(triple) => args.extend(["--target".into(), triple.into()]),
             None => args.push("--release".into()),
+        }
+        if !self.spec.rustflags.is_empty() {
+            args.extend(["--target-dir".into(), RUSTFLAGS_TARGET_DIR.into()]);
         }
         if !self.spec.rustc_args.is_empty() {
             args.push("--".into());
@@ -650,12 +821,28 @@ impl Listing {
 
     /// `+nightly-… ` before a cargo subcommand, or nothing.
     pub fn toolchain_prefix(&self) -> String {
-        self.cargo_toolchain.as_ref().map(|t| format!("{t} ")).unwrap_or_default()
+        self.cargo_toolchain
+            .as_ref()
+            .map(|t| format!("{t} "))
+            .unwrap_or_default()
     }
 
     /// The build command as a reader types it, after the builds of what it requires.
     pub fn build_command(&self, target: Target) -> String {
-        format!("{}cargo {}", self.requires_prefix(), join_quoted(&self.build_invocation(target)))
+        let env = self
+            .rustflags_env()
+            .map(|v| format!("RUSTFLAGS={} ", quote(&v)))
+            .unwrap_or_default();
+        format!(
+            "{}{env}cargo {}",
+            self.requires_prefix(),
+            join_quoted(&self.build_invocation(target))
+        )
+    }
+
+    /// The `RUSTFLAGS` value its build needs, if any.
+    pub fn rustflags_env(&self) -> Option<String> {
+        (!self.spec.rustflags.is_empty()).then(|| self.spec.rustflags.join(" "))
     }
 
     /// `cargo build ... && ` for each required listing, or nothing.
@@ -672,15 +859,23 @@ impl Listing {
 
     /// Built by its own command rather than with the other listings of its target.
     pub fn builds_alone(&self) -> bool {
-        !self.spec.rustc_args.is_empty() || self.spec.toolchain == Toolchain::Nightly
+        !self.spec.rustc_args.is_empty()
+            || !self.spec.rustflags.is_empty()
+            || self.spec.toolchain == Toolchain::Nightly
     }
 }
 
 /// Quotes a word for a POSIX shell only when it needs it, so commands stay readable.
 pub fn quote(word: &str) -> String {
     let plain = !word.is_empty()
-        && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
-    if plain { word.to_string() } else { format!("'{}'", word.replace('\'', r"'\''")) }
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 fn rel_to(root: &Path, p: &Path) -> String {
@@ -713,13 +908,21 @@ mod tests {
         assert_eq!(s.runs[0].exit_code.for_target(Target::Wasip1), 42);
         assert_eq!(s.runs[0].exit_code.for_target(Target::Wasip2), 1);
         assert_eq!(s.targets_of(&s.runs[1]), vec![Target::Wasip2]);
-        let err = format!("{:#}", spec("targets = [\"wasip1\"]\nruns = [{ name = \"a\", argz = [] }]").unwrap_err());
-        assert!(err.contains("runs[0]") && err.contains("unknown field `argz`"), "{err}");
+        let err = format!(
+            "{:#}",
+            spec("targets = [\"wasip1\"]\nruns = [{ name = \"a\", argz = [] }]").unwrap_err()
+        );
+        assert!(
+            err.contains("runs[0]") && err.contains("unknown field `argz`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn unknown_key_is_named() {
-        let err = spec("targets = [\"wasip1\"]\nargz = [\"x\"]").unwrap_err().to_string();
+        let err = spec("targets = [\"wasip1\"]\nargz = [\"x\"]")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field `argz`"), "{err}");
     }
 
@@ -727,21 +930,47 @@ mod tests {
     fn bad_value_is_named() {
         let err = spec("targets = [\"wasip3\"]").unwrap_err().to_string();
         assert!(err.contains("wasip3"), "{err}");
-        let err = spec("targets = [\"wasip1\"]\nexit-code = \"x\"").unwrap_err().to_string();
-        assert!(err.starts_with("exit-code: invalid type: string \"x\", expected an exit code"), "{err}");
+        let err = spec("targets = [\"wasip1\"]\nexit-code = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("exit-code: invalid type: string \"x\", expected an exit code"),
+            "{err}"
+        );
     }
 
     #[test]
     fn inconsistent_specs_are_refused() {
         for (toml, needle) in [
             ("targets = []", "`targets` is empty"),
-            ("targets = [\"wasip1\"]\nkind = \"reactor\"", "needs `invoke`"),
-            ("targets = [\"wasip1\"]\nnetwork = true", "WASI 0.1 has no sockets"),
-            ("targets = [\"host\", \"wasip1\"]\nkind = \"host\"", "not both"),
-            ("targets = [\"wasip1\"]\ncalls = [\"f\"]", "`calls` needs `invoke` first"),
-            ("targets = [\"wasip1\"]\nkind = \"library\"", "a WebAssembly library is a `guest`"),
-            ("targets = [\"wasip1\", \"wasip2\"]\nexit-code = 200", "cannot happen on wasip1"),
-            ("targets = [\"host\"]\nkind = \"library\"\nargs = [\"x\"]", "has no runs of its own"),
+            (
+                "targets = [\"wasip1\"]\nkind = \"reactor\"",
+                "needs `invoke`",
+            ),
+            (
+                "targets = [\"wasip1\"]\nnetwork = true",
+                "WASI 0.1 has no sockets",
+            ),
+            (
+                "targets = [\"host\", \"wasip1\"]\nkind = \"host\"",
+                "not both",
+            ),
+            (
+                "targets = [\"wasip1\"]\ncalls = [\"f\"]",
+                "`calls` needs `invoke` first",
+            ),
+            (
+                "targets = [\"wasip1\"]\nkind = \"library\"",
+                "a WebAssembly library is a `guest`",
+            ),
+            (
+                "targets = [\"wasip1\", \"wasip2\"]\nexit-code = 200",
+                "cannot happen on wasip1",
+            ),
+            (
+                "targets = [\"host\"]\nkind = \"library\"\nargs = [\"x\"]",
+                "has no runs of its own",
+            ),
         ] {
             let err = format!("{:#}", spec(toml).unwrap_err());
             assert!(err.contains(needle), "{toml}: {err}");
@@ -765,8 +994,36 @@ mod tests {
             l.build_command(Target::Wasip1),
             "cargo +nightly-2026-10-29 rustc -q -p exec-model-bin --target wasm32-wasip1 -- -Z wasi-exec-model=reactor"
         );
-        let err = spec("targets = [\"wasip1\"]\ntoolchain = \"beta\"").unwrap_err().to_string();
+        let err = spec("targets = [\"wasip1\"]\ntoolchain = \"beta\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("toolchain") && err.contains("beta"), "{err}");
+    }
+
+    #[test]
+    fn a_listing_with_rustflags_is_built_alone_with_them_into_its_own_target_dir() {
+        let s = spec(
+            "targets = [\"wasip2\"]\nrustflags = [\"--cfg\", \"tokio_unstable\"]\nnetwork = true",
+        )
+        .unwrap();
+        let l = Listing {
+            name: "tokio-unstable".into(),
+            dir: "listings/ch/tokio-unstable".into(),
+            spec: s,
+            artifact_stem: "tokio-unstable".into(),
+            is_cdylib: false,
+            cargo_toolchain: None,
+        };
+        assert!(l.builds_alone());
+        assert_eq!(
+            l.artifact(Target::Wasip2),
+            PathBuf::from("target/rustflags/wasm32-wasip2/debug/tokio-unstable.wasm")
+        );
+        assert_eq!(
+            l.reader_command(&l.spec.runs[0], Target::Wasip2),
+            "RUSTFLAGS='--cfg tokio_unstable' cargo build -q -p tokio-unstable --target wasm32-wasip2 --target-dir \
+             target/rustflags && ci/wasi-run -S inherit-network target/rustflags/wasm32-wasip2/debug/tokio-unstable.wasm"
+        );
     }
 
     #[test]

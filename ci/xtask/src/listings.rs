@@ -33,11 +33,25 @@ pub fn discover(root: &Path) -> Result<Vec<Listing>> {
         let spec = match pkg.metadata.get(METADATA_KEY) {
             None => None,
             Some(v) => Some(Spec::from_value(v).with_context(|| {
-                format!("listing `{}` ({}): [package.metadata.{METADATA_KEY}]", pkg.name, rel(root, manifest))
+                format!(
+                    "listing `{}` ({}): [package.metadata.{METADATA_KEY}]",
+                    pkg.name,
+                    rel(root, manifest)
+                )
             })?),
         };
-        let cdylib = pkg.targets.iter().find(|t| t.crate_types.iter().any(|c| c.to_string() == "cdylib"));
-        let listing = Listing::new(root, &pkg.name, manifest, spec, cdylib.is_some(), cdylib.map(|t| t.name.as_str()))?;
+        let cdylib = pkg
+            .targets
+            .iter()
+            .find(|t| t.crate_types.iter().any(|c| c.to_string() == "cdylib"));
+        let listing = Listing::new(
+            root,
+            &pkg.name,
+            manifest,
+            spec,
+            cdylib.is_some(),
+            cdylib.map(|t| t.name.as_str()),
+        )?;
         if listing.spec.build == Build::Fails {
             bail!(
                 "listing `{}`: `build = \"fails\"` but it is a workspace member, so it would break `cargo build` \
@@ -66,7 +80,12 @@ pub fn discover(root: &Path) -> Result<Vec<Listing>> {
     found.sort_by(|a, b| a.dir.cmp(&b.dir));
     for pair in found.windows(2) {
         if pair[0].name == pair[1].name {
-            bail!("two listings are named `{}`: {} and {}", pair[0].name, pair[0].dir.display(), pair[1].dir.display());
+            bail!(
+                "two listings are named `{}`: {} and {}",
+                pair[0].name,
+                pair[0].dir.display(),
+                pair[1].dir.display()
+            );
         }
     }
     Ok(found)
@@ -84,7 +103,10 @@ fn listing_manifests(listings_dir: &Path) -> Result<Vec<PathBuf>> {
             if manifest.is_file() {
                 out.push(manifest);
             } else if listing.is_dir() {
-                bail!("{} has no Cargo.toml: every folder under listings/<chapter>/ is one crate", listing.display());
+                bail!(
+                    "{} has no Cargo.toml: every folder under listings/<chapter>/ is one crate",
+                    listing.display()
+                );
             }
         }
     }
@@ -113,10 +135,15 @@ pub fn rel(root: &Path, p: &Path) -> String {
 /// command cannot reuse, and it would compile wasmtime again.
 pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) -> Result<()> {
     for target in Target::ALL {
-        let buildable = |l: &&Listing| l.spec.build == Build::Ok && l.spec.targets.contains(&target);
+        let buildable =
+            |l: &&Listing| l.spec.build == Build::Ok && l.spec.targets.contains(&target);
         let alone = |l: &&Listing| l.builds_alone() || target == Target::Host;
-        let mut names: Vec<&str> =
-            listings.iter().filter(buildable).filter(|l| !alone(l)).map(|l| l.name.as_str()).collect();
+        let mut names: Vec<&str> = listings
+            .iter()
+            .filter(buildable)
+            .filter(|l| !alone(l))
+            .map(|l| l.name.as_str())
+            .collect();
         names.extend(extra.iter().filter(|(_, t)| *t == target).map(|(n, _)| *n));
         if !names.is_empty() {
             let mut cmd = Command::new("cargo");
@@ -130,13 +157,22 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
             }
             let status = cmd.status().context("cannot run cargo")?;
             if !status.success() {
-                bail!("building the {} listings failed (see the compiler output above): {}", target.name(), names.join(", "));
+                bail!(
+                    "building the {} listings failed (see the compiler output above): {}",
+                    target.name(),
+                    names.join(", ")
+                );
             }
         }
         for l in listings.iter().filter(buildable).filter(alone) {
             let out = build_one(root, l, target)?;
             if !out.status.success() {
-                bail!("{}: `{}` failed:\n{}", l.name, l.build_command(target), String::from_utf8_lossy(&out.stderr));
+                bail!(
+                    "{}: `{}` failed:\n{}",
+                    l.name,
+                    l.build_command(target),
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
         }
     }
@@ -145,7 +181,12 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
 
 /// Builds one listing exactly as the book says to (see `Listing::build_invocation`).
 fn build_one(root: &Path, listing: &Listing, target: Target) -> Result<std::process::Output> {
-    Command::new("cargo").current_dir(root).args(listing.build_invocation(target)).output().context("cannot run cargo")
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root).args(listing.build_invocation(target));
+    if let Some(flags) = listing.rustflags_env() {
+        cmd.env("RUSTFLAGS", flags);
+    }
+    cmd.output().context("cannot run cargo")
 }
 
 /// Rebuilds one listing if any file its build reads is newer than its artifact (the `show` fast
@@ -154,11 +195,15 @@ fn build_one(root: &Path, listing: &Listing, target: Target) -> Result<std::proc
 pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<()> {
     let artifact = root.join(listing.artifact(target));
     let built = std::fs::metadata(&artifact).and_then(|m| m.modified()).ok();
-    let newest_source = input_dirs(root, listing).iter().filter_map(|d| newest_mtime(d)).max();
+    let newest_source = input_dirs(root, listing)
+        .iter()
+        .filter_map(|d| newest_mtime(d))
+        .max();
     if let (Some(built), Some(src)) = (built, newest_source)
-        && built >= src {
-            return Ok(());
-        }
+        && built >= src
+    {
+        return Ok(());
+    }
     for (name, t) in &listing.spec.requires {
         let mut cmd = Command::new("cargo");
         cmd.current_dir(root).args(["build", "-q", "-p", name]);
@@ -167,12 +212,20 @@ pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<
             None => cmd.arg("--release"),
         };
         if !cmd.status().context("cannot run cargo")?.success() {
-            bail!("listing `{}` requires `{name}`, which does not build", listing.name);
+            bail!(
+                "listing `{}` requires `{name}`, which does not build",
+                listing.name
+            );
         }
     }
     let out = build_one(root, listing, target)?;
     if !out.status.success() {
-        bail!("listing `{}` ({}) does not build:\n{}", listing.name, target.name(), String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "listing `{}` ({}) does not build:\n{}",
+            listing.name,
+            target.name(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     // Cargo leaves an up-to-date artifact alone (a changed comment in Cargo.toml, say); mark it
     // checked, or every later `show` would ask cargo again.
@@ -189,28 +242,50 @@ pub fn input_dirs(root: &Path, listing: &Listing) -> Vec<PathBuf> {
     let mut todo = vec![listing.abs_dir(root)];
     for (name, _) in &listing.spec.requires {
         if let Ok(chapters) = std::fs::read_dir(root.join("listings")) {
-            todo.extend(chapters.flatten().map(|c| c.path().join(name)).filter(|d| d.join("Cargo.toml").is_file()));
+            todo.extend(
+                chapters
+                    .flatten()
+                    .map(|c| c.path().join(name))
+                    .filter(|d| d.join("Cargo.toml").is_file()),
+            );
         }
     }
     let mut dirs: Vec<PathBuf> = Vec::new();
     while let Some(dir) = todo.pop() {
-        let Ok(dir) = dir.canonicalize() else { continue };
+        let Ok(dir) = dir.canonicalize() else {
+            continue;
+        };
         if dirs.contains(&dir) {
             continue;
         }
-        if let Ok(doc) = std::fs::read_to_string(dir.join("Cargo.toml")).map(|t| t.parse::<toml::Table>()) {
+        if let Ok(doc) =
+            std::fs::read_to_string(dir.join("Cargo.toml")).map(|t| t.parse::<toml::Table>())
+        {
             let doc = doc.unwrap_or_default();
             for deps in ["dependencies", "build-dependencies", "dev-dependencies"] {
-                for spec in doc.get(deps).and_then(|d| d.as_table()).into_iter().flat_map(|t| t.values()) {
+                for spec in doc
+                    .get(deps)
+                    .and_then(|d| d.as_table())
+                    .into_iter()
+                    .flat_map(|t| t.values())
+                {
                     if let Some(path) = spec.get("path").and_then(|p| p.as_str()) {
                         todo.push(dir.join(path));
                     }
                 }
             }
             let lib = doc.get("lib").into_iter();
-            let bins = doc.get("bin").and_then(|b| b.as_array()).into_iter().flatten();
+            let bins = doc
+                .get("bin")
+                .and_then(|b| b.as_array())
+                .into_iter()
+                .flatten();
             for target in lib.chain(bins) {
-                if let Some(parent) = target.get("path").and_then(|p| p.as_str()).and_then(|p| Path::new(p).parent()) {
+                if let Some(parent) = target
+                    .get("path")
+                    .and_then(|p| p.as_str())
+                    .and_then(|p| Path::new(p).parent())
+                {
                     todo.push(dir.join(parent));
                 }
             }
@@ -255,12 +330,19 @@ pub fn transcript(command: &str, run: &Captured) -> String {
 
 /// Runs a listing directly (the runner or the host program, not through cargo) and returns
 /// its transcript: the fast path used by the tests and by every embedded output in the book.
-pub fn run_listing(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result<(String, Captured)> {
+pub fn run_listing(
+    root: &Path,
+    listing: &Listing,
+    run: &Run,
+    target: Target,
+) -> Result<(String, Captured)> {
     let stdin = run.stdin.as_ref().map(|f| listing.abs_dir(root).join(f));
     let captured = if listing.spec.build == Build::Fails {
         let mut cmd = Command::new("cargo");
         cmd.current_dir(root);
-        cmd.args(&listing.cargo_toolchain).args(["build", "-q", "--manifest-path"]).arg(listing.dir.join("Cargo.toml"));
+        cmd.args(&listing.cargo_toolchain)
+            .args(["build", "-q", "--manifest-path"])
+            .arg(listing.dir.join("Cargo.toml"));
         if let Some(triple) = target.triple() {
             cmd.args(["--target", triple]);
         }
@@ -281,8 +363,14 @@ pub fn run_listing(root: &Path, listing: &Listing, run: &Run, target: Target) ->
         cmd.current_dir(root);
         capture(cmd, stdin.as_deref(), PROCESS_LIMIT)?
     };
-    let captured = Captured { output: normalise(root, &captured.output), code: captured.code };
-    Ok((transcript(&listing.reader_command(run, target), &captured), captured))
+    let captured = Captured {
+        output: normalise(root, &captured.output),
+        code: captured.code,
+    };
+    Ok((
+        transcript(&listing.reader_command(run, target), &captured),
+        captured,
+    ))
 }
 
 /// The run's output with what varies (`redact`) replaced, for comparison with a transcript.
@@ -329,7 +417,11 @@ pub fn check(root: &Path, listing: &Listing, run: &Run, target: Target) -> Vec<S
     let expected = match std::fs::read_to_string(root.join(&path)) {
         Ok(t) => t,
         Err(_) => {
-            return vec![format!("{who}: no transcript {}; record it with `cargo xtask bless {}`", path.display(), listing.name)];
+            return vec![format!(
+                "{who}: no transcript {}; record it with `cargo xtask bless {}`",
+                path.display(),
+                listing.name
+            )];
         }
     };
     let declared = run.exit_code.for_target(target);
@@ -346,12 +438,19 @@ pub fn check(root: &Path, listing: &Listing, run: &Run, target: Target) -> Vec<S
                     diff(&path.display().to_string(), &expected, &actual)
                 ));
             }
-            let want = if listing.spec.build == Build::Fails { None } else { Some(declared) };
+            let want = if listing.spec.build == Build::Fails {
+                None
+            } else {
+                Some(declared)
+            };
             match want {
-                Some(code) if captured.code != code => {
-                    failures.push(format!("{who}: exit code {} but `exit-code = {code}` is declared", captured.code))
+                Some(code) if captured.code != code => failures.push(format!(
+                    "{who}: exit code {} but `exit-code = {code}` is declared",
+                    captured.code
+                )),
+                None if captured.code == 0 => {
+                    failures.push(format!("{who}: `build = \"fails\"` but it built"))
                 }
-                None if captured.code == 0 => failures.push(format!("{who}: `build = \"fails\"` but it built")),
                 _ => {}
             }
         }
@@ -372,7 +471,9 @@ pub fn check(root: &Path, listing: &Listing, run: &Run, target: Target) -> Vec<S
         match tools::find(root, "wasmtime-cli") {
             Err(e) => failures.push(format!("{who}: {e:#}")),
             Ok(tool) => {
-                if let Some(f) = check_literal(root, &who, run, &line, body, declared, &[tool.bin_dir()]) {
+                if let Some(f) =
+                    check_literal(root, &who, run, &line, body, declared, &[tool.bin_dir()])
+                {
                     failures.push(f);
                 }
             }
@@ -395,7 +496,9 @@ fn check_literal(
     cmd.current_dir(root).arg("-c").arg(line);
     if !path_first.is_empty() {
         let mut paths: Vec<PathBuf> = path_first.to_vec();
-        paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         cmd.env("PATH", std::env::join_paths(paths).unwrap());
     }
     let captured = match capture(cmd, None, PROCESS_LIMIT) {
@@ -433,14 +536,20 @@ fn check_literal(
 /// The cause in the runner's `error: FILE.wasm: CAUSE` line, if the transcript has one.
 fn runner_error_cause(transcript: &str) -> Option<&str> {
     let line = transcript.lines().find(|l| l.starts_with("error: "))?;
-    [".wasm: ", ".wat: "].iter().find_map(|m| line.split_once(m)).map(|(_, cause)| cause)
+    [".wasm: ", ".wat: "]
+        .iter()
+        .find_map(|m| line.split_once(m))
+        .map(|(_, cause)| cause)
 }
 
 fn before_error(s: &str) -> &str {
-    let cut = ["error: ", "Error: "].iter().filter_map(|m| s.find(m)).min().unwrap_or(s.len());
+    let cut = ["error: ", "Error: "]
+        .iter()
+        .filter_map(|m| s.find(m))
+        .min()
+        .unwrap_or(s.len());
     &s[..cut]
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -449,14 +558,21 @@ mod tests {
     #[test]
     fn a_refused_module_is_matched_by_its_cause_not_by_each_runtimes_wording() {
         let runner = "error: target/x.wasm: unknown import: `m::f` has not been defined\n";
-        assert_eq!(runner_error_cause(runner), Some("unknown import: `m::f` has not been defined"));
+        assert_eq!(
+            runner_error_cause(runner),
+            Some("unknown import: `m::f` has not been defined")
+        );
         assert_eq!(runner_error_cause("Error: Os { code: 2 }\n"), None);
     }
 
     #[test]
     fn normalising_removes_the_checkout_path_and_colour_codes() {
         let root = Path::new("/home/r/book");
-        let text = "\x1b[1m0000008: \x1b[31merror: \x1b[0mno /home/r/book/target/x.wasm in /home/r/book";
-        assert_eq!(normalise(root, text), "0000008: error: no target/x.wasm in .");
+        let text =
+            "\x1b[1m0000008: \x1b[31merror: \x1b[0mno /home/r/book/target/x.wasm in /home/r/book";
+        assert_eq!(
+            normalise(root, text),
+            "0000008: error: no target/x.wasm in ."
+        );
     }
 }

@@ -2,11 +2,11 @@
 //! makes sure the pinned toolchain is installed); contributors can use `cargo xtask ...`.
 
 use anyhow::{Context, Result, bail};
-use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
-use xtask::{book, builds, exec, listings, outdated, sizes, tools};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
+use xtask::{book, builds, exec, listings, outdated, sizes, tools};
 
 const HELP: &str = "\
 usage: ci/book <command>   (or: cargo xtask <command>)
@@ -36,7 +36,10 @@ usage: ci/book <command>   (or: cargo xtask <command>)
 
 /// The repository root: two levels above this crate (`ci/xtask`).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 fn main() {
@@ -46,15 +49,20 @@ fn main() {
         Some("test") => test(),
         Some("setup") => setup(&root()).map(|_| ()),
         Some("bless") => bless(&args[1..]),
-        Some("show") if args.len() == 3 || args.len() == 4 => {
-            show(&args[1], &args[2], args.get(3).map(String::as_str).unwrap_or(""))
-        }
+        Some("show") if args.len() == 3 || args.len() == 4 => show(
+            &args[1],
+            &args[2],
+            args.get(3).map(String::as_str).unwrap_or(""),
+        ),
         Some("sh") if args.len() == 2 => shell(&args[1], 0, None),
         Some("sh") if args.len() == 4 && args[1] == "--fails" => shell(&args[3], 0, Some(&args[2])),
         Some("sh") if args.len() == 3 && args[1] == "--markdown" => shell_markdown(&args[2]),
         Some("sh") if args.len() == 4 && args[1] == "--exit" => match args[2].parse() {
             Ok(code) => shell(&args[3], code, None),
-            Err(_) => Err(anyhow::anyhow!("sh --exit takes a number, not `{}`", args[2])),
+            Err(_) => Err(anyhow::anyhow!(
+                "sh --exit takes a number, not `{}`",
+                args[2]
+            )),
         },
         Some("versions") => versions(),
         Some("sizes") => sizes::print(&root()),
@@ -84,14 +92,31 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
     // side fill the moments when one of them leaves a core idle (a linker, one long crate).
     let tools = tools::pinned(root)?;
     let installer = {
-        let (root, missing) = (root.to_path_buf(), tools.iter().filter(|t| !t.installed()).cloned().collect::<Vec<_>>());
+        let (root, missing) = (
+            root.to_path_buf(),
+            tools
+                .iter()
+                .filter(|t| !t.installed())
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
         std::thread::spawn(move || missing.iter().try_for_each(|t| t.ensure(&root)))
     };
-    cargo(root, &["build", "--quiet", "--release", "-p", "wasi-runner"]).context("building the runner")?;
+    cargo(
+        root,
+        &["build", "--quiet", "--release", "-p", "wasi-runner"],
+    )
+    .context("building the runner")?;
     // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
     // those tests find it.
-    listings::build_all(root, &all, &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)])?;
-    installer.join().map_err(|_| anyhow::anyhow!("the tool installer panicked"))??;
+    listings::build_all(
+        root,
+        &all,
+        &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)],
+    )?;
+    installer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the tool installer panicked"))??;
     for tool in &tools {
         tool.verify()?;
     }
@@ -99,11 +124,16 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
 }
 
 fn check_targets() -> Result<()> {
-    let out = Command::new("rustc").args(["--print", "sysroot"]).output().context("cannot run rustc")?;
+    let out = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .context("cannot run rustc")?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     for t in ["wasm32-wasip1", "wasm32-wasip2", "wasm32-unknown-unknown"] {
         if !sysroot.join("lib/rustlib").join(t).is_dir() {
-            bail!("the Rust target {t} is not installed; run `rustup target add {t}` (ci/book does this for you)");
+            bail!(
+                "the Rust target {t} is not installed; run `rustup target add {t}` (ci/book does this for you)"
+            );
         }
     }
     Ok(())
@@ -112,7 +142,9 @@ fn check_targets() -> Result<()> {
 /// The pinned nightly and its targets, for the listings built with it.
 fn check_nightly(root: &Path) -> Result<()> {
     let (channel, targets) = listing::nightly_pin(root)?;
-    let out = Command::new("rustup").args(["run", &channel, "rustc", "--print", "sysroot"]).output();
+    let out = Command::new("rustup")
+        .args(["run", &channel, "rustc", "--print", "sysroot"])
+        .output();
     let sysroot = match out {
         Ok(o) if o.status.success() => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
         _ => bail!(
@@ -124,14 +156,20 @@ fn check_nightly(root: &Path) -> Result<()> {
     };
     for t in &targets {
         if !sysroot.join("lib/rustlib").join(t).is_dir() {
-            bail!("the pinned nightly `{channel}` has no {t} target; run `rustup target add --toolchain {channel} {t}`");
+            bail!(
+                "the pinned nightly `{channel}` has no {t} target; run `rustup target add --toolchain {channel} {t}`"
+            );
         }
     }
     Ok(())
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
-    let status = Command::new("cargo").current_dir(root).args(args).status().context("cannot run cargo")?;
+    let status = Command::new("cargo")
+        .current_dir(root)
+        .args(args)
+        .status()
+        .context("cannot run cargo")?;
     if !status.success() {
         bail!("`cargo {}` failed", args.join(" "));
     }
@@ -156,7 +194,10 @@ fn serve() -> Result<()> {
     setup(&root)?;
     let port = std::env::var("WASI_BOOK_PORT").unwrap_or_else(|_| "3000".into());
     eprintln!("xtask: serving the book on http://127.0.0.1:{port} (Ctrl-C stops it)");
-    let status = mdbook(&root, &["serve", "--hostname", "127.0.0.1", "--port", &port])?;
+    let status = mdbook(
+        &root,
+        &["serve", "--hostname", "127.0.0.1", "--port", &port],
+    )?;
     if !status.success() {
         bail!("mdbook serve failed ({status})");
     }
@@ -187,10 +228,17 @@ impl Report {
     /// Runs `cargo ARGS` at the root (its output goes straight to the terminal) and records
     /// whether it succeeded under `name`.
     fn cargo(&mut self, root: &Path, name: &str, args: &[&str]) -> Result<()> {
-        let status = Command::new("cargo").current_dir(root).args(args).status().context("cannot run cargo")?;
+        let status = Command::new("cargo")
+            .current_dir(root)
+            .args(args)
+            .status()
+            .context("cannot run cargo")?;
         let problems = match status.success() {
             true => vec![],
-            false => vec![format!("`cargo {}` failed ({status}); its output is above", args.join(" "))],
+            false => vec![format!(
+                "`cargo {}` failed ({status}); its output is above",
+                args.join(" ")
+            )],
         };
         self.record(name, problems);
         Ok(())
@@ -208,7 +256,10 @@ fn test() -> Result<()> {
             report.record(&l.describe(run, t), listings::check(&root, l, run, t));
         }
     }
-    report.record("book sources: includes, code blocks, embedded commands", book::check_sources(&root, &all)?);
+    report.record(
+        "book sources: includes, code blocks, embedded commands",
+        book::check_sources(&root, &all)?,
+    );
 
     // The runner and every host program: one release build of each Wasmtime version between them.
     let hosts: Vec<&str> = all
@@ -219,7 +270,10 @@ fn test() -> Result<()> {
         .collect();
     let embedders = builds::embedders(&root, &hosts)?;
     let binaries: Vec<&str> = embedders.iter().map(String::as_str).collect();
-    report.record("one release build of each wasmtime version", builds::duplicates(&builds::linked(&root, &binaries)?));
+    report.record(
+        "one release build of each wasmtime version",
+        builds::duplicates(&builds::linked(&root, &binaries)?),
+    );
 
     // Unit and integration tests of the tools, the runner's bad-input tests, and skeptic's
     // compile-and-run of every inline Rust block in src/.
@@ -227,7 +281,28 @@ fn test() -> Result<()> {
     // across every listing and compile wasmtime once more. Of the listings, only the
     // benchmark's harness has tests (its text format between the benchmark's two processes).
     for package in ["wasi-runner", "xtask", "book-snippets", "bench-harness"] {
-        report.cargo(&root, &format!("cargo test --release -p {package}"), &["test", "--release", "--quiet", "-p", package])?;
+        report.cargo(
+            &root,
+            &format!("cargo test --release -p {package}"),
+            &["test", "--release", "--quiet", "-p", package],
+        )?;
+    }
+
+    // Formatted code, the listings included: the book shows them (rustfmt.toml sets the width
+    // of a code block; ci/rustfmt.toml keeps the harness at rustfmt's defaults). The listings
+    // outside the workspace (builds meant to fail) are checked one by one.
+    report.cargo(
+        &root,
+        "cargo fmt --all --check",
+        &["fmt", "--all", "--check"],
+    )?;
+    for l in all.iter().filter(|l| l.spec.build == Build::Fails) {
+        let manifest = l.dir.join("Cargo.toml").display().to_string();
+        report.cargo(
+            &root,
+            &format!("cargo fmt --check ({})", l.dir.display()),
+            &["fmt", "--check", "--manifest-path", &manifest],
+        )?;
     }
 
     // What a contributor runs at the root keeps working: wasm-only listings, host listings
@@ -235,7 +310,15 @@ fn test() -> Result<()> {
     report.cargo(
         &root,
         "cargo clippy --workspace --all-targets -D warnings",
-        &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
 
     // `cargo clippy` type-checks but does not link. `cargo build` at the root also links the
@@ -243,7 +326,10 @@ fn test() -> Result<()> {
     // `book:greeter/greetings#greet`) once broke the native linker. Host listings and the
     // runner are already built above; a debug build of them here would compile Wasmtime again.
     let mut args = vec!["build", "--quiet"];
-    for l in all.iter().filter(|l| l.spec.build == Build::Ok && !l.spec.targets.contains(&Target::Host)) {
+    for l in all
+        .iter()
+        .filter(|l| l.spec.build == Build::Ok && !l.spec.targets.contains(&Target::Host))
+    {
         args.extend(["-p", l.name.as_str()]);
     }
     args.extend(["-p", "misbehave"]);
@@ -255,7 +341,9 @@ fn test() -> Result<()> {
     let status = mdbook(&root, &["build"])?;
     let mut problems = vec![];
     if !status.success() {
-        problems.push(format!("mdbook build failed ({status}): see its output above"));
+        problems.push(format!(
+            "mdbook build failed ({status}): see its output above"
+        ));
     }
     let html = root.join("book");
     if html.join("index.html").is_file() {
@@ -264,7 +352,10 @@ fn test() -> Result<()> {
     } else {
         problems.push("mdbook build produced no book/index.html".into());
     }
-    report.record("mdbook build (live outputs, cmdrun errors, links and anchors)", problems);
+    report.record(
+        "mdbook build (live outputs, cmdrun errors, links and anchors)",
+        problems,
+    );
 
     let failed = report.failures.len();
     if failed > 0 {
@@ -287,7 +378,11 @@ fn select<'a>(all: &'a [Listing], names: &[String]) -> Result<Vec<&'a Listing>> 
     }
     names
         .iter()
-        .map(|n| all.iter().find(|l| &l.name == n).with_context(|| format!("no listing named `{n}`")))
+        .map(|n| {
+            all.iter()
+                .find(|l| &l.name == n)
+                .with_context(|| format!("no listing named `{n}`"))
+        })
         .collect()
 }
 
@@ -316,7 +411,10 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
     let root = root();
     let target = Target::parse(target)?;
     let l = Listing::from_manifest(&root, Path::new(dir))?;
-    let run = l.spec.run(run_name).with_context(|| format!("listing `{}` has no run named `{run_name}`", l.name))?;
+    let run = l
+        .spec
+        .run(run_name)
+        .with_context(|| format!("listing `{}` has no run named `{run_name}`", l.name))?;
     if !l.spec.targets_of(run).contains(&target) {
         bail!("{} is not declared", l.describe(run, target));
     }
@@ -324,8 +422,15 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
         listings::build_if_stale(&root, &l, target)?;
     }
     let (transcript, captured) = listings::run_listing(&root, &l, run, target)?;
-    let mut md = run.failure.as_deref().map(book::failure_banner).unwrap_or_default();
-    md.push_str(&format!("```sh\n{}\n```\n\n```console\n{transcript}```\n", l.reader_command(run, target)));
+    let mut md = run
+        .failure
+        .as_deref()
+        .map(book::failure_banner)
+        .unwrap_or_default();
+    md.push_str(&format!(
+        "```sh\n{}\n```\n\n```console\n{transcript}```\n",
+        l.reader_command(run, target)
+    ));
     if l.spec.build == Build::Ok {
         match l.wasmtime_command(run, target) {
             Ok(w) => md.push_str(&format!(
@@ -340,7 +445,11 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
         let declared = run.exit_code.for_target(target);
         if captured.code != declared {
             print!("{md}");
-            bail!("{} exited with {} but declares `exit-code = {declared}`", l.describe(run, target), captured.code);
+            bail!(
+                "{} exited with {} but declares `exit-code = {declared}`",
+                l.describe(run, target),
+                captured.code
+            );
         }
     }
     print!("{md}");
@@ -356,9 +465,15 @@ const SHELL_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 fn run_sh(command: &str) -> Result<exec::Captured> {
     let root = root();
     let mut cmd = Command::new("sh");
-    cmd.current_dir(&root).arg("-c").arg(command).env("PATH", tools::path_with_pinned_first(&root)?);
+    cmd.current_dir(&root)
+        .arg("-c")
+        .arg(command)
+        .env("PATH", tools::path_with_pinned_first(&root)?);
     let run = exec::capture(cmd, None, SHELL_LIMIT)?;
-    Ok(exec::Captured { output: listings::normalise(&root, &run.output), code: run.code })
+    Ok(exec::Captured {
+        output: listings::normalise(&root, &run.output),
+        code: run.code,
+    })
 }
 
 /// Markdown for a tool command run live from the repository root (for example inspecting a
@@ -371,7 +486,12 @@ fn shell(command: &str, expect: i32, failure: Option<&str>) -> Result<()> {
     match failure {
         Some(why) => print!("{}", book::failure_banner(why)),
         None if expect != 0 => {
-            print!("{}", book::failure_banner(&format!("the command exits with status {expect}, and its error is the point")))
+            print!(
+                "{}",
+                book::failure_banner(&format!(
+                    "the command exits with status {expect}, and its error is the point"
+                ))
+            )
         }
         None => {}
     }
@@ -396,14 +516,23 @@ fn shell_markdown(command: &str) -> Result<()> {
 /// The "tested with" table, read from the files that pin each version.
 fn versions() -> Result<()> {
     let root = root();
-    let toolchain: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("rust-toolchain.toml"))?)?;
-    let channel = toolchain["toolchain"]["channel"].as_str().context("rust-toolchain.toml: no channel")?.to_string();
+    let toolchain: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("rust-toolchain.toml"))?)?;
+    let channel = toolchain["toolchain"]["channel"]
+        .as_str()
+        .context("rust-toolchain.toml: no channel")?
+        .to_string();
     let (nightly, nightly_targets) = listing::nightly_pin(&root)?;
     let lock: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock"))?)?;
-    let packages = lock["package"].as_array().context("Cargo.lock: no packages")?;
+    let packages = lock["package"]
+        .as_array()
+        .context("Cargo.lock: no packages")?;
     // The locked packages named `name`, with the package's own dependency list.
     let locked = |name: &str| -> Result<Vec<&toml::Value>> {
-        let found: Vec<&toml::Value> = packages.iter().filter(|p| p["name"].as_str() == Some(name)).collect();
+        let found: Vec<&toml::Value> = packages
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(name))
+            .collect();
         if found.is_empty() {
             bail!("Cargo.lock has no `{name}`");
         }
@@ -413,10 +542,21 @@ fn versions() -> Result<()> {
     // The book's own Wasmtime is the one the workspace pins with `=`; Extism brings another.
     let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml"))?)?;
     let pinned = |krate: &str| -> Option<String> {
-        manifest["workspace"]["dependencies"].get(krate)?.get("version")?.as_str().map(|v| v.trim_start_matches('=').to_string())
+        manifest["workspace"]["dependencies"]
+            .get(krate)?
+            .get("version")?
+            .as_str()
+            .map(|v| v.trim_start_matches('=').to_string())
     };
-    let targets = |ts: Vec<&str>| ts.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
-    let stable_targets = toolchain["toolchain"]["targets"].as_array().context("rust-toolchain.toml: no targets")?;
+    let targets = |ts: Vec<&str>| {
+        ts.iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let stable_targets = toolchain["toolchain"]["targets"]
+        .as_array()
+        .context("rust-toolchain.toml: no targets")?;
     println!("| What | Version | Pinned in |");
     println!("|---|---|---|");
     println!(
@@ -429,9 +569,13 @@ fn versions() -> Result<()> {
         listing::NIGHTLY_PIN
     );
     for krate in ["wasmtime", "wasmtime-wasi"] {
-        let want = pinned(krate).with_context(|| format!("the root Cargo.toml pins no `{krate}`"))?;
+        let want =
+            pinned(krate).with_context(|| format!("the root Cargo.toml pins no `{krate}`"))?;
         let v = locked(krate)?.into_iter().map(version).find(|v| *v == want);
-        println!("| `{krate}` crate | {} | `Cargo.toml`, `Cargo.lock` |", v.with_context(|| format!("Cargo.lock has no `{krate}` {want}"))?);
+        println!(
+            "| `{krate}` crate | {} | `Cargo.toml`, `Cargo.lock` |",
+            v.with_context(|| format!("Cargo.lock has no `{krate}` {want}"))?
+        );
     }
     for extism in locked("extism")? {
         let embeds = extism
@@ -443,16 +587,28 @@ fn versions() -> Result<()> {
             .find_map(|d| d.strip_prefix("wasmtime "))
             .map(|v| format!(" (embeds `wasmtime` {v})"))
             .unwrap_or_default();
-        println!("| `extism` crate | {}{embeds} | `listings/extism/extism-host/Cargo.toml` |", version(extism));
+        println!(
+            "| `extism` crate | {}{embeds} | `listings/extism/extism-host/Cargo.toml` |",
+            version(extism)
+        );
     }
     let skeptic: Vec<String> = locked("skeptic")?.into_iter().map(version).collect();
-    println!("| `skeptic` crate | {} | `Cargo.lock` |", skeptic.join(", "));
+    println!(
+        "| `skeptic` crate | {} | `Cargo.lock` |",
+        skeptic.join(", ")
+    );
     for t in tools::pinned(&root)? {
         let (from, pinned_in) = match t.source {
             tools::Source::Crates => ("crates.io", "`ci/tools.toml`".to_string()),
-            tools::Source::Npm => ("npm", format!("`ci/tools.toml`, `ci/npm-tools/{}/`", t.krate)),
+            tools::Source::Npm => (
+                "npm",
+                format!("`ci/tools.toml`, `ci/npm-tools/{}/`", t.krate),
+            ),
         };
-        println!("| `{}` ({}, from {from}) | {} | {pinned_in} |", t.krate, t.bin, t.version);
+        println!(
+            "| `{}` ({}, from {from}) | {} | {pinned_in} |",
+            t.krate, t.bin, t.version
+        );
     }
     Ok(())
 }
@@ -473,7 +629,9 @@ fn measure() -> Result<()> {
         for (r, t) in l.runs() {
             let dir = l.dir.display().to_string();
             let mut run = || -> Result<()> {
-                let out = Command::new(&exe).args(["show", &dir, t.name(), &r.name]).output()?;
+                let out = Command::new(&exe)
+                    .args(["show", &dir, t.name(), &r.name])
+                    .output()?;
                 if !out.status.success() {
                     bail!("show {dir} {} failed", t.name());
                 }
@@ -484,14 +642,31 @@ fn measure() -> Result<()> {
             for _ in 0..10 {
                 total += time(&mut run)?;
             }
-            let name = if r.name.is_empty() { l.name.clone() } else { format!("{} {}", l.name, r.name) };
-            println!("  {:<40} {:>6.1} ms", format!("{name} ({})", t.name()), total / 10.0);
+            let name = if r.name.is_empty() {
+                l.name.clone()
+            } else {
+                format!("{} {}", l.name, r.name)
+            };
+            println!(
+                "  {:<40} {:>6.1} ms",
+                format!("{name} ({})", t.name()),
+                total / 10.0
+            );
         }
     }
-    if let Some(l) = all.iter().find(|l| l.spec.targets.contains(&Target::Wasip1)) {
+    if let Some(l) = all
+        .iter()
+        .find(|l| l.spec.targets.contains(&Target::Wasip1))
+    {
         let wasm = root.join(l.artifact(Target::Wasip1));
         let runner = listings::runner_path(&root);
-        for (label, extra) in [("runner, compiled-code cache", None), ("runner, --no-cache (Cranelift every run)", Some("--no-cache"))] {
+        for (label, extra) in [
+            ("runner, compiled-code cache", None),
+            (
+                "runner, --no-cache (Cranelift every run)",
+                Some("--no-cache"),
+            ),
+        ] {
             let mut run = || -> Result<()> {
                 let mut c = Command::new(&runner);
                 c.args(extra).arg(&wasm).stdout(std::process::Stdio::null());
@@ -503,13 +678,20 @@ fn measure() -> Result<()> {
             for _ in 0..10 {
                 total += time(&mut run)?;
             }
-            println!("measure: {label}: {:.1} ms per run ({})", total / 10.0, l.name);
+            println!(
+                "measure: {label}: {:.1} ms per run ({})",
+                total / 10.0,
+                l.name
+            );
         }
     }
     let build = time(&mut || {
         mdbook(&root, &["build"])?;
         Ok(())
     })?;
-    println!("measure: full `mdbook build` with every output embedded live: {:.2} s", build / 1000.0);
+    println!(
+        "measure: full `mdbook build` with every output embedded live: {:.2} s",
+        build / 1000.0
+    );
     Ok(())
 }

@@ -56,7 +56,11 @@ pub fn print(root: &Path) -> Result<()> {
     for r in rows(root)? {
         // A nightly's channel date and its commit date differ by a day or so: no arrow there.
         let newest_version = r.newest.split_whitespace().next().unwrap_or("");
-        let mark = if newest_version == r.pinned || r.pinned.starts_with("nightly") { "" } else { " ←" };
+        let mark = if newest_version == r.pinned || r.pinned.starts_with("nightly") {
+            ""
+        } else {
+            " ←"
+        };
         println!(
             "| {} | {} | `{}` | {} | {}{mark} |",
             r.what,
@@ -90,13 +94,21 @@ fn rustup_check() -> String {
 /// `stable-x86_64-unknown-linux-gnu - update available: 1.95.0 (… ) -> 1.99.1 (58cf8f9c3 2026-10-13)`
 /// or `… - up to date: 1.99.1 (…)`. rustup only reports channels that are installed.
 pub fn newest_from_rustup_check(check: &str, channel: &str) -> String {
-    for line in check.lines().filter(|l| l.starts_with(&format!("{channel}-"))) {
-        let tail = line.rsplit_once("-> ").map(|(_, t)| t).or_else(|| line.split_once("up to date: ").map(|(_, t)| t));
+    for line in check
+        .lines()
+        .filter(|l| l.starts_with(&format!("{channel}-")))
+    {
+        let tail = line
+            .rsplit_once("-> ")
+            .map(|(_, t)| t)
+            .or_else(|| line.split_once("up to date: ").map(|(_, t)| t));
         if let Some(t) = tail {
             return t.trim().to_string();
         }
     }
-    format!("unknown (`rustup check` reports only installed channels: `rustup toolchain install {channel}`)")
+    format!(
+        "unknown (`rustup check` reports only installed channels: `rustup toolchain install {channel}`)"
+    )
 }
 
 /// Every crate pinned with `=` in a workspace manifest, with the first file that pins it.
@@ -104,7 +116,11 @@ fn exact_crate_pins(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
     let mut manifests = vec![root.join("Cargo.toml")];
     for dir in ["ci", "listings"] {
         let tomls = crate::book::files_with_extension(&root.join(dir), "toml")?;
-        manifests.extend(tomls.into_iter().filter(|p| p.file_name().is_some_and(|n| n == "Cargo.toml")));
+        manifests.extend(
+            tomls
+                .into_iter()
+                .filter(|p| p.file_name().is_some_and(|n| n == "Cargo.toml")),
+        );
     }
     let mut pins = BTreeMap::new();
     for m in manifests {
@@ -118,9 +134,12 @@ fn exact_crate_pins(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
         ];
         for deps in tables.into_iter().flatten().filter_map(|d| d.as_table()) {
             for (name, spec) in deps {
-                let version = spec.as_str().or_else(|| spec.get("version").and_then(|v| v.as_str()));
+                let version = spec
+                    .as_str()
+                    .or_else(|| spec.get("version").and_then(|v| v.as_str()));
                 if let Some(v) = version.and_then(|v| v.strip_prefix('=')) {
-                    pins.entry(name.clone()).or_insert((v.to_string(), rel.clone()));
+                    pins.entry(name.clone())
+                        .or_insert((v.to_string(), rel.clone()));
                 }
             }
         }
@@ -133,7 +152,9 @@ fn crate_row(krate: &str, pinned: &str, file: &str) -> Row {
     // `cargo info NAME@MAJOR` resolves to the newest release of that series and says
     // `version: X (latest Y)` when a newer series exists.
     let (in_series, latest) = cargo_info(&format!("{krate}@{major}"));
-    let newest = latest.or_else(|| in_series.clone()).unwrap_or_else(|| "unknown (`cargo info` failed)".into());
+    let newest = latest
+        .or_else(|| in_series.clone())
+        .unwrap_or_else(|| "unknown (`cargo info` failed)".into());
     Row {
         what: format!("`{krate}` crate"),
         pinned: pinned.into(),
@@ -144,7 +165,10 @@ fn crate_row(krate: &str, pinned: &str, file: &str) -> Row {
 }
 
 fn npm_row(package: &str, pinned: &str) -> Row {
-    let out = Command::new("npm").args(["view", package, "version"]).current_dir(std::env::temp_dir()).output();
+    let out = Command::new("npm")
+        .args(["view", package, "version"])
+        .current_dir(std::env::temp_dir())
+        .output();
     let newest = out
         .ok()
         .filter(|o| o.status.success())
@@ -162,15 +186,25 @@ fn npm_row(package: &str, pinned: &str) -> Row {
 /// (`version:` of `cargo info SPEC`, its `(latest …)` if any), run outside the workspace so
 /// the lockfile does not answer instead of the registry.
 fn cargo_info(spec: &str) -> (Option<String>, Option<String>) {
-    let out = Command::new("cargo").args(["info", "--quiet", spec]).current_dir(std::env::temp_dir()).output();
-    let text = out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let out = Command::new("cargo")
+        .args(["info", "--quiet", spec])
+        .current_dir(std::env::temp_dir())
+        .output();
+    let text = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
     parse_cargo_info(&text)
 }
 
 pub fn parse_cargo_info(text: &str) -> (Option<String>, Option<String>) {
-    let Some(line) = text.lines().find_map(|l| l.strip_prefix("version: ")) else { return (None, None) };
+    let Some(line) = text.lines().find_map(|l| l.strip_prefix("version: ")) else {
+        return (None, None);
+    };
     match line.split_once(" (latest ") {
-        Some((v, latest)) => (Some(v.trim().into()), Some(latest.trim_end_matches(')').trim().into())),
+        Some((v, latest)) => (
+            Some(v.trim().into()),
+            Some(latest.trim_end_matches(')').trim().into()),
+        ),
         None => (Some(line.trim().into()), None),
     }
 }
@@ -183,12 +217,24 @@ mod tests {
     fn reads_rustup_check_and_cargo_info() {
         let check = "stable-x86_64-unknown-linux-gnu - update available: 1.95.0 (59807616e 2026-04-14) -> 1.99.1 (58cf8f9c3 2026-10-13)\n\
                      nightly-x86_64-unknown-linux-gnu - up to date: 1.101.0-nightly (92b5b8c87 2026-10-29)\n";
-        assert_eq!(newest_from_rustup_check(check, "stable"), "1.99.1 (58cf8f9c3 2026-10-13)");
-        assert_eq!(newest_from_rustup_check(check, "nightly"), "1.101.0-nightly (92b5b8c87 2026-10-29)");
+        assert_eq!(
+            newest_from_rustup_check(check, "stable"),
+            "1.99.1 (58cf8f9c3 2026-10-13)"
+        );
+        assert_eq!(
+            newest_from_rustup_check(check, "nightly"),
+            "1.101.0-nightly (92b5b8c87 2026-10-29)"
+        );
         assert!(newest_from_rustup_check(check, "beta").starts_with("unknown"));
         let info = "wasmtime\nHigh-level API\nversion: 48.0.8 (latest 50.0.1)\nlicense: x\n";
-        assert_eq!(parse_cargo_info(info), (Some("48.0.8".into()), Some("50.0.1".into())));
-        assert_eq!(parse_cargo_info("extism\nx\nversion: 1.41.0\n"), (Some("1.41.0".into()), None));
+        assert_eq!(
+            parse_cargo_info(info),
+            (Some("48.0.8".into()), Some("50.0.1".into()))
+        );
+        assert_eq!(
+            parse_cargo_info("extism\nx\nversion: 1.41.0\n"),
+            (Some("1.41.0".into()), None)
+        );
         assert_eq!(parse_cargo_info("error: not found"), (None, None));
     }
 }

@@ -41,20 +41,49 @@ pub fn print(root: &Path) -> Result<()> {
         let mut sizes = vec![];
         for target in [Target::Wasip1, Target::Wasip2] {
             let triple = target.triple().context("a WASI target has a triple")?;
-            cargo(root, &["build", "-q", "-p", "hello", "--target", triple, "--profile", profile])?;
+            cargo(
+                root,
+                &[
+                    "build",
+                    "-q",
+                    "-p",
+                    "hello",
+                    "--target",
+                    triple,
+                    "--profile",
+                    profile,
+                ],
+            )?;
             let dir = if *profile == "dev" { "debug" } else { profile };
-            let wasm = root.join("target").join(triple).join(dir).join("hello.wasm");
+            let wasm = root
+                .join("target")
+                .join(triple)
+                .join(dir)
+                .join("hello.wasm");
             says_hello(root, &wasm)?;
             sizes.push(len(&wasm)?);
         }
-        rows.push(Row { step: format!("`{profile}`"), adds: adds.to_string(), wasip1: sizes[0], wasip2: Some(sizes[1]) });
+        rows.push(Row {
+            step: format!("`{profile}`"),
+            adds: adds.to_string(),
+            wasip1: sizes[0],
+            wasip2: Some(sizes[1]),
+        });
     }
     // binaryen on the last cargo step. `strip = true` also removed the `target_features`
     // section that wasm-opt reads the enabled features from, so they are named.
     let stripped = root.join("target/wasm32-wasip1/size-strip/hello.wasm");
     let optimised = out_dir.join("hello.wasm-opt.wasm");
     let wasm_opt = tools::find(root, "binaryen")?.path();
-    run_tool(root, Command::new(&wasm_opt).arg("-Oz").arg("--enable-bulk-memory").arg(&stripped).arg("-o").arg(&optimised))?;
+    run_tool(
+        root,
+        Command::new(&wasm_opt)
+            .arg("-Oz")
+            .arg("--enable-bulk-memory")
+            .arg(&stripped)
+            .arg("-o")
+            .arg(&optimised),
+    )?;
     says_hello(root, &optimised)?;
     rows.push(Row {
         step: "`wasm-opt -Oz`".into(),
@@ -64,7 +93,13 @@ pub fn print(root: &Path) -> Result<()> {
     });
     let floor = out_dir.join("hello-wat.wasm");
     let wat2wasm = tools::find(root, "wabt")?.path();
-    run_tool(root, Command::new(&wat2wasm).arg(root.join(WAT_FLOOR)).arg("-o").arg(&floor))?;
+    run_tool(
+        root,
+        Command::new(&wat2wasm)
+            .arg(root.join(WAT_FLOOR))
+            .arg("-o")
+            .arg(&floor),
+    )?;
     says_hello(root, &floor)?;
     rows.push(Row {
         step: "hand-written WAT".into(),
@@ -77,7 +112,12 @@ pub fn print(root: &Path) -> Result<()> {
     println!("|---|---|--:|--:|");
     for r in &rows {
         let p2 = r.wasip2.map(thousands).unwrap_or_else(|| "n/a".into());
-        println!("| {} | {} | {} | {p2} |", r.step, r.adds, thousands(r.wasip1));
+        println!(
+            "| {} | {} | {} | {p2} |",
+            r.step,
+            r.adds,
+            thousands(r.wasip1)
+        );
     }
     println!();
     // The debug build is over 35 times the next row: charted, it would flatten every other bar.
@@ -88,7 +128,12 @@ pub fn print(root: &Path) -> Result<()> {
 /// A horizontal bar chart, one group per step (wasip1, then wasip2), scaled to the largest.
 fn chart(rows: &[Row]) -> String {
     let (label_w, bar_w, bar_h, gap) = (150.0, 420.0, 14.0, 10.0);
-    let max = rows.iter().flat_map(|r| [Some(r.wasip1), r.wasip2]).flatten().max().unwrap_or(1) as f64;
+    let max = rows
+        .iter()
+        .flat_map(|r| [Some(r.wasip1), r.wasip2])
+        .flatten()
+        .max()
+        .unwrap_or(1) as f64;
     let height = rows.len() as f64 * (2.0 * bar_h + gap) + 40.0;
     let mut svg = format!(
         "<svg class=\"size-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {height}\" \
@@ -146,7 +191,9 @@ fn thousands(n: u64) -> String {
 }
 
 fn len(path: &Path) -> Result<u64> {
-    Ok(std::fs::metadata(path).with_context(|| format!("no {}", path.display()))?.len())
+    Ok(std::fs::metadata(path)
+        .with_context(|| format!("no {}", path.display()))?
+        .len())
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
@@ -173,7 +220,12 @@ fn says_hello(root: &Path, wasm: &PathBuf) -> Result<()> {
     cmd.current_dir(root).arg(wasm);
     let run = capture(cmd, None, Duration::from_secs(60))?;
     if run.code != 0 || run.output != "Hello, WASI!\n" {
-        bail!("sizes: {} no longer prints `Hello, WASI!` (exit {}):\n{}", wasm.display(), run.code, run.output);
+        bail!(
+            "sizes: {} no longer prints `Hello, WASI!` (exit {}):\n{}",
+            wasm.display(),
+            run.code,
+            run.output
+        );
     }
     Ok(())
 }
@@ -192,13 +244,27 @@ mod tests {
     #[test]
     fn the_chart_scales_bars_to_the_largest_size() {
         let rows = [
-            Row { step: "a".into(), adds: String::new(), wasip1: 100, wasip2: Some(50) },
-            Row { step: "b".into(), adds: String::new(), wasip1: 25, wasip2: None },
+            Row {
+                step: "a".into(),
+                adds: String::new(),
+                wasip1: 100,
+                wasip2: Some(50),
+            },
+            Row {
+                step: "b".into(),
+                adds: String::new(),
+                wasip1: 25,
+                wasip2: None,
+            },
         ];
         let svg = chart(&rows);
         assert!(svg.contains("width=\"420.0\""), "{svg}");
         assert!(svg.contains("width=\"210.0\""), "{svg}");
         assert!(svg.contains("width=\"105.0\""), "{svg}");
-        assert_eq!(svg.matches("<rect class=\"p2\"").count(), 2, "one bar and the legend");
+        assert_eq!(
+            svg.matches("<rect class=\"p2\"").count(),
+            2,
+            "one bar and the legend"
+        );
     }
 }

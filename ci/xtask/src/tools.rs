@@ -62,8 +62,10 @@ pub fn cache_root() -> PathBuf {
 
 pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
     let path = root.join("ci/tools.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let pins: BTreeMap<String, Pin> = toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let pins: BTreeMap<String, Pin> =
+        toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
     let mut tools = vec![];
     for (krate, p) in pins {
         let tool = Tool {
@@ -110,12 +112,17 @@ pub fn path_with_pinned_first(root: &Path) -> Result<std::ffi::OsString> {
         }
         paths.push(t.bin_dir());
     }
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     Ok(std::env::join_paths(paths)?)
 }
 
 pub fn find(root: &Path, krate: &str) -> Result<Tool> {
-    pinned(root)?.into_iter().find(|t| t.krate == krate).with_context(|| format!("ci/tools.toml pins no `{krate}`"))
+    pinned(root)?
+        .into_iter()
+        .find(|t| t.krate == krate)
+        .with_context(|| format!("ci/tools.toml pins no `{krate}`"))
 }
 
 impl Tool {
@@ -141,7 +148,8 @@ impl Tool {
     fn npm_locked_version(&self) -> Result<String> {
         let path = self.npm_dir.join("package-lock.json");
         let lock: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?,
+            &std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
         )
         .with_context(|| format!("{}", path.display()))?;
         lock["packages"][format!("node_modules/{}", self.krate)]["version"]
@@ -167,12 +175,24 @@ impl Tool {
                 path.display()
             );
         }
-        let Some(expected) = &self.version_text else { return Ok(()) };
+        let Some(expected) = &self.version_text else {
+            return Ok(());
+        };
         let out = Command::new(&path)
             .arg("--version")
             .output()
-            .with_context(|| format!("the pinned tool {} does not start ({})", self.describe(), path.display()))?;
-        let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            .with_context(|| {
+                format!(
+                    "the pinned tool {} does not start ({})",
+                    self.describe(),
+                    path.display()
+                )
+            })?;
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         if !out.status.success() || !printed.contains(expected.as_str()) {
             bail!(
                 "the pinned tool {} at {} is broken or not that version: `--version` {} and printed {:?} \
@@ -205,10 +225,17 @@ impl Tool {
     }
 
     fn install(&self, root: &Path) -> Result<()> {
-        eprintln!("xtask: installing {} {} (once per version; cached in {})", self.krate, self.version, self.dir().display());
+        eprintln!(
+            "xtask: installing {} {} (once per version; cached in {})",
+            self.krate,
+            self.version,
+            self.dir().display()
+        );
         let started = std::time::Instant::now();
         // Install into a temporary sibling, then rename: an interrupted install never looks done.
-        let tmp = self.dir().with_extension(format!("tmp{}", std::process::id()));
+        let tmp = self
+            .dir()
+            .with_extension(format!("tmp{}", std::process::id()));
         match self.source {
             Source::Crates => self.cargo_install(root, &tmp)?,
             Source::Npm => self.npm_ci(&tmp)?,
@@ -222,7 +249,12 @@ impl Tool {
             let _ = std::fs::remove_dir_all(&tmp);
         }
         // The figure the testing appendix reports for a machine's first run.
-        eprintln!("xtask: installed {} {} in {} s", self.krate, self.version, started.elapsed().as_secs());
+        eprintln!(
+            "xtask: installed {} {} in {} s",
+            self.krate,
+            self.version,
+            started.elapsed().as_secs()
+        );
         Ok(())
     }
 
@@ -235,11 +267,21 @@ impl Tool {
         }
         let status = Command::new("npm")
             .current_dir(tmp)
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
+            .args([
+                "ci",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+            ])
             .status()
             .context("cannot run npm (Node.js and npm are needed for binaryen and wabt)")?;
         if !status.success() {
-            bail!("`npm ci` for {} failed ({status}) in {}; fix that, then run the command again", self.describe(), tmp.display());
+            bail!(
+                "`npm ci` for {} failed ({status}) in {}; fix that, then run the command again",
+                self.describe(),
+                tmp.display()
+            );
         }
         Ok(())
     }
@@ -251,7 +293,11 @@ impl Tool {
             .arg(tmp)
             .args([&self.krate, "--version", &self.version])
             .args(match &self.features {
-                Some(f) => vec!["--no-default-features".to_string(), "--features".to_string(), f.join(",")],
+                Some(f) => vec![
+                    "--no-default-features".to_string(),
+                    "--features".to_string(),
+                    f.join(","),
+                ],
                 None => vec![],
             })
             .status()
@@ -261,7 +307,10 @@ impl Tool {
                 "`cargo install --locked {} --version {}` failed ({status}); fix that, then run the command again{}",
                 self.krate,
                 self.version,
-                self.features.as_ref().map(|f| format!(" (features: {})", f.join(","))).unwrap_or_default()
+                self.features
+                    .as_ref()
+                    .map(|f| format!(" (features: {})", f.join(",")))
+                    .unwrap_or_default()
             );
         }
         Ok(())
@@ -298,11 +347,17 @@ mod tests {
         let scratch = std::env::temp_dir().join(format!("xtask-tools-test-{}", std::process::id()));
         let missing = fake_tool(&scratch.join("a"), "");
         let err = format!("{:#}", missing.verify().unwrap_err());
-        assert!(err.contains("binaryen 132.0.0 (wasm-opt)") && err.contains("not installed"), "{err}");
+        assert!(
+            err.contains("binaryen 132.0.0 (wasm-opt)") && err.contains("not installed"),
+            "{err}"
+        );
 
         let wrong = fake_tool(&scratch.join("b"), "wasm-opt version 108");
         let err = format!("{:#}", wrong.verify().unwrap_err());
-        assert!(err.contains("binaryen 132.0.0 (wasm-opt)") && err.contains("not that version"), "{err}");
+        assert!(
+            err.contains("binaryen 132.0.0 (wasm-opt)") && err.contains("not that version"),
+            "{err}"
+        );
 
         let right = fake_tool(&scratch.join("c"), "wasm-opt version 132 (version_132)");
         right.verify().unwrap();
@@ -312,7 +367,11 @@ mod tests {
     #[test]
     fn npm_pins_agree_with_their_lockfiles() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let npm: Vec<Tool> = pinned(&root).unwrap().into_iter().filter(|t| t.source == Source::Npm).collect();
+        let npm: Vec<Tool> = pinned(&root)
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.source == Source::Npm)
+            .collect();
         assert!(!npm.is_empty());
         for t in npm {
             assert_eq!(t.npm_locked_version().unwrap(), t.version);

@@ -8,14 +8,23 @@ use xtask::listing::{Listing, Target};
 use xtask::{book, listings};
 
 fn real_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// A fake repository with one listing, `listings/ch/hello`, whose metadata table is `meta`.
 fn fake_repo(test: &str, meta: &str) -> PathBuf {
     let real = real_root();
-    for needed in ["target/release/wasi-runner", "target/wasm32-wasip1/debug/hello.wasm"] {
-        assert!(real.join(needed).exists(), "{needed} is missing: run `cargo xtask setup` first");
+    for needed in [
+        "target/release/wasi-runner",
+        "target/wasm32-wasip1/debug/hello.wasm",
+    ] {
+        assert!(
+            real.join(needed).exists(),
+            "{needed} is missing: run `cargo xtask setup` first"
+        );
     }
     let root = std::env::temp_dir().join(format!("xtask-test-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
@@ -28,7 +37,11 @@ fn fake_repo(test: &str, meta: &str) -> PathBuf {
         format!("[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[package.metadata.wasi-book]\n{meta}\n"),
     )
     .unwrap();
-    std::fs::write(dir.join("src/main.rs"), "// ANCHOR: all\nfn main() {}\n// ANCHOR_END: all\n").unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "// ANCHOR: all\nfn main() {}\n// ANCHOR_END: all\n",
+    )
+    .unwrap();
     root
 }
 
@@ -43,12 +56,19 @@ fn write(root: &Path, rel: &str, text: &str) {
 #[test]
 fn output_drift_fails_with_a_diff_naming_the_listing() {
     let root = fake_repo("drift", "targets = [\"wasip1\"]");
-    write(&root, "listings/ch/hello/output.wasip1.txt", "$ cargo run -q -p hello --target wasm32-wasip1\nHello, world!\n");
+    write(
+        &root,
+        "listings/ch/hello/output.wasip1.txt",
+        "$ cargo run -q -p hello --target wasm32-wasip1\nHello, world!\n",
+    );
     let l = listing(&root).unwrap();
     let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert_eq!(failures.len(), 1, "{failures:?}");
     let f = &failures[0];
-    assert!(f.starts_with("listing `hello` (listings/ch/hello, wasip1): the output differs"), "{f}");
+    assert!(
+        f.starts_with("listing `hello` (listings/ch/hello, wasip1): the output differs"),
+        "{f}"
+    );
     assert!(f.contains("-Hello, world!\n+Hello, WASI!"), "{f}");
     assert!(f.contains("cargo xtask bless hello"), "{f}");
 }
@@ -59,39 +79,77 @@ fn a_missing_transcript_is_named_with_the_command_that_records_it() {
     let l = listing(&root).unwrap();
     let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert_eq!(failures.len(), 1, "{failures:?}");
-    assert!(failures[0].contains("no transcript listings/ch/hello/output.wasip1.txt"), "{}", failures[0]);
-    assert!(failures[0].contains("`cargo xtask bless hello`"), "{}", failures[0]);
+    assert!(
+        failures[0].contains("no transcript listings/ch/hello/output.wasip1.txt"),
+        "{}",
+        failures[0]
+    );
+    assert!(
+        failures[0].contains("`cargo xtask bless hello`"),
+        "{}",
+        failures[0]
+    );
 }
 
 #[test]
 fn a_wrong_exit_code_is_reported() {
     let root = fake_repo("exit", "targets = [\"wasip1\"]\nexit-code = 3");
-    write(&root, "listings/ch/hello/output.wasip1.txt", "$ cargo run -q -p hello --target wasm32-wasip1\nHello, WASI!\n");
+    write(
+        &root,
+        "listings/ch/hello/output.wasip1.txt",
+        "$ cargo run -q -p hello --target wasm32-wasip1\nHello, WASI!\n",
+    );
     let l = listing(&root).unwrap();
     let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
-    assert!(failures.iter().any(|f| f.contains("exit code 0 but `exit-code = 3` is declared")), "{failures:?}");
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.contains("exit code 0 but `exit-code = 3` is declared")),
+        "{failures:?}"
+    );
 }
 
 #[test]
 fn an_unknown_metadata_key_or_a_bad_value_names_the_listing_and_the_key() {
-    let root = fake_repo("unknown-key", "targets = [\"wasip1\"]\nenviron = { A = \"b\" }");
+    let root = fake_repo(
+        "unknown-key",
+        "targets = [\"wasip1\"]\nenviron = { A = \"b\" }",
+    );
     let e = listing(&root).unwrap_err();
     assert!(e.contains("listing `hello`"), "{e}");
     assert!(e.contains("unknown field `environ`"), "{e}");
-    let root = fake_repo("bad-value", "targets = [\"wasip1\"]\ndirs = [{ host = \"nope\", guest = \"/d\" }]");
+    let root = fake_repo(
+        "bad-value",
+        "targets = [\"wasip1\"]\ndirs = [{ host = \"nope\", guest = \"/d\" }]",
+    );
     let e = listing(&root).unwrap_err();
-    assert!(e.contains("listing `hello`") && e.contains("host directory `nope` does not exist"), "{e}");
+    assert!(
+        e.contains("listing `hello`") && e.contains("host directory `nope` does not exist"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_listing_no_chapter_shows_and_an_include_of_a_missing_file_fail() {
     let root = fake_repo("sources", "targets = [\"wasip1\"]");
     let l = listing(&root).unwrap();
-    write(&root, "src/chapter.md", "# C\n\n```rust\n{{#rustdoc_include ../listings/ch/hello/src/nope.rs:all}}\n```\n");
+    write(
+        &root,
+        "src/chapter.md",
+        "# C\n\n```rust\n{{#rustdoc_include ../listings/ch/hello/src/nope.rs:all}}\n```\n",
+    );
     let problems = book::check_sources(&root, std::slice::from_ref(&l)).unwrap();
     let all = problems.join("\n");
-    assert!(all.contains("src/chapter.md:4: includes `../listings/ch/hello/src/nope.rs`, which does not exist"), "{all}");
-    assert!(all.contains("listing `hello` (listings/ch/hello) is not included or shown by any chapter"), "{all}");
+    assert!(
+        all.contains(
+            "src/chapter.md:4: includes `../listings/ch/hello/src/nope.rs`, which does not exist"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("listing `hello` (listings/ch/hello) is not included or shown by any chapter"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -104,8 +162,13 @@ fn a_page_that_names_a_listing_that_does_not_exist_fails() {
         "# C\n\n| Claim | Proof |\n|---|---|\n| it works | `listings/ch/hello`, `listings/ch/gone` |\n\n\
          ```rust\n{{#include ../listings/ch/hello/src/main.rs:all}}\n```\n",
     );
-    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
-    assert!(all.contains("src/chapter.md:5: names `listings/ch/gone`, which does not exist"), "{all}");
+    let all = book::check_sources(&root, std::slice::from_ref(&l))
+        .unwrap()
+        .join("\n");
+    assert!(
+        all.contains("src/chapter.md:5: names `listings/ch/gone`, which does not exist"),
+        "{all}"
+    );
     assert!(!all.contains("`listings/ch/hello`, which"), "{all}");
 }
 
@@ -122,14 +185,31 @@ fn unsafe_book_sources_are_refused() {
          ```rust\n{{#rustdoc_include ../listings/ch/hello/src/main.rs:all}}\n\
          {{#rustdoc_include ../listings/ch/hello/src/main.rs:all}}\n```\n",
     );
-    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
-    assert!(all.contains("src/chapter.md:15: several `{{#rustdoc_include}}`s in one block"), "{all}");
+    let all = book::check_sources(&root, std::slice::from_ref(&l))
+        .unwrap()
+        .join("\n");
+    assert!(
+        all.contains("src/chapter.md:15: several `{{#rustdoc_include}}`s in one block"),
+        "{all}"
+    );
     assert!(all.contains("has no `// ANCHOR: missing`"), "{all}");
     assert!(all.contains("must start with --strict"), "{all}");
-    assert!(all.contains("src/chapter.md:7: a code block without a language"), "{all}");
-    assert!(all.contains("src/chapter.md:11: `ignore` would leave this Rust block untested"), "{all}");
-    write(&root, "src/chapter.md", "```rust,compile_fail\nfn main() { let x: u32 = \"\"; }\n```\n");
-    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
+    assert!(
+        all.contains("src/chapter.md:7: a code block without a language"),
+        "{all}"
+    );
+    assert!(
+        all.contains("src/chapter.md:11: `ignore` would leave this Rust block untested"),
+        "{all}"
+    );
+    write(
+        &root,
+        "src/chapter.md",
+        "```rust,compile_fail\nfn main() { let x: u32 = \"\"; }\n```\n",
+    );
+    let all = book::check_sources(&root, std::slice::from_ref(&l))
+        .unwrap()
+        .join("\n");
     assert!(all.contains("skeptic cannot check `compile_fail`"), "{all}");
 }
 
@@ -137,31 +217,67 @@ fn unsafe_book_sources_are_refused() {
 fn a_nightly_listing_is_built_with_the_pinned_nightly_and_a_missing_pin_is_named() {
     let root = fake_repo("nightly", "targets = [\"wasip1\"]\ntoolchain = \"nightly\"");
     let err = listing(&root).unwrap_err();
-    assert!(err.contains("listing `hello`") && err.contains("ci/nightly-toolchain.toml"), "{err}");
+    assert!(
+        err.contains("listing `hello`") && err.contains("ci/nightly-toolchain.toml"),
+        "{err}"
+    );
     std::fs::create_dir_all(root.join("ci")).unwrap();
-    write(&root, "ci/nightly-toolchain.toml", "[toolchain]\nchannel = \"nightly-2000-01-01\"\n");
+    write(
+        &root,
+        "ci/nightly-toolchain.toml",
+        "[toolchain]\nchannel = \"nightly-2000-01-01\"\n",
+    );
     let l = listing(&root).unwrap();
-    assert_eq!(l.build_command(Target::Wasip1), "cargo +nightly-2000-01-01 build -q -p hello --target wasm32-wasip1");
+    assert_eq!(
+        l.build_command(Target::Wasip1),
+        "cargo +nightly-2000-01-01 build -q -p hello --target wasm32-wasip1"
+    );
     // A page that names another nightly than the pinned one is refused.
-    write(&root, "src/chapter.md", "```sh\ncargo +nightly-2026-10-29 build\n```\n");
-    let all = book::check_sources(&root, std::slice::from_ref(&l)).unwrap().join("\n");
+    write(
+        &root,
+        "src/chapter.md",
+        "```sh\ncargo +nightly-2026-10-29 build\n```\n",
+    );
+    let all = book::check_sources(&root, std::slice::from_ref(&l))
+        .unwrap()
+        .join("\n");
     assert!(all.contains("src/chapter.md:2: names `nightly-2026-10-29`, but the pinned nightly is `nightly-2000-01-01`"), "{all}");
 }
 
 #[test]
 fn a_listing_that_fails_on_purpose_must_be_marked_before_its_code() {
-    let root = fake_repo("unmarked", "targets = [\"wasip1\"]\nbuild = \"fails\"\nfailure = \"it does not compile\"");
+    let root = fake_repo(
+        "unmarked",
+        "targets = [\"wasip1\"]\nbuild = \"fails\"\nfailure = \"it does not compile\"",
+    );
     let l = listing(&root).unwrap();
-    let caption = |class: &str| format!("<span class=\"{class}\">Listing 1-1: `listings/ch/hello/src/main.rs`, x</span>\n");
+    let caption = |class: &str| {
+        format!("<span class=\"{class}\">Listing 1-1: `listings/ch/hello/src/main.rs`, x</span>\n")
+    };
     write(&root, "src/chapter.md", &caption("caption"));
     let problems = book::unmarked_failures(&root.join("src"), std::slice::from_ref(&l)).unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].contains("Listing 1-1 shows `hello`, which fails on purpose"), "{}", problems[0]);
+    assert!(
+        problems[0].contains("Listing 1-1 shows `hello`, which fails on purpose"),
+        "{}",
+        problems[0]
+    );
     write(&root, "src/chapter.md", &caption("caption fails"));
-    assert!(book::unmarked_failures(&root.join("src"), std::slice::from_ref(&l)).unwrap().is_empty());
+    assert!(
+        book::unmarked_failures(&root.join("src"), std::slice::from_ref(&l))
+            .unwrap()
+            .is_empty()
+    );
     // And a build that fails must say why.
-    let root = fake_repo("no-failure-reason", "targets = [\"wasip1\"]\nbuild = \"fails\"");
-    assert!(listing(&root).unwrap_err().contains("say why in `failure"), "{}", listing(&root).unwrap_err());
+    let root = fake_repo(
+        "no-failure-reason",
+        "targets = [\"wasip1\"]\nbuild = \"fails\"",
+    );
+    assert!(
+        listing(&root).unwrap_err().contains("say why in `failure"),
+        "{}",
+        listing(&root).unwrap_err()
+    );
 }
 
 #[test]
@@ -201,14 +317,30 @@ fn a_listing_is_stale_when_a_dependency_or_a_shared_source_changes() {
     for dir in ["listings/ch/helper", "listings/ch/shared/src"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
-    write(&root, "listings/ch/helper/Cargo.toml", "[package]\nname = \"helper\"\n");
+    write(
+        &root,
+        "listings/ch/helper/Cargo.toml",
+        "[package]\nname = \"helper\"\n",
+    );
     let l = listing(&root).unwrap();
     let dirs: Vec<String> = listings::input_dirs(&root, &l)
         .iter()
-        .map(|d| d.strip_prefix(root.canonicalize().unwrap()).unwrap().display().to_string())
+        .map(|d| {
+            d.strip_prefix(root.canonicalize().unwrap())
+                .unwrap()
+                .display()
+                .to_string()
+        })
         .collect();
-    for want in ["listings/ch/hello", "listings/ch/helper", "listings/ch/shared/src"] {
-        assert!(dirs.iter().any(|d| d == want), "{want} missing from {dirs:?}");
+    for want in [
+        "listings/ch/hello",
+        "listings/ch/helper",
+        "listings/ch/shared/src",
+    ] {
+        assert!(
+            dirs.iter().any(|d| d == want),
+            "{want} missing from {dirs:?}"
+        );
     }
 }
 
@@ -221,29 +353,55 @@ fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built()
     let root = std::env::temp_dir().join(format!("xtask-test-real-cmdrun-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("src")).unwrap();
-    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"t\"\n\n[preprocessor.cmdrun]\n").unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"t\"\n\n[preprocessor.cmdrun]\n",
+    )
+    .unwrap();
     std::fs::write(root.join("src/SUMMARY.md"), "# Summary\n\n- [A](a.md)\n").unwrap();
-    std::fs::write(root.join("src/a.md"), "# A\n\n<!-- cmdrun --strict sh -c 'echo partial; exit 3' -->\n").unwrap();
+    std::fs::write(
+        root.join("src/a.md"),
+        "# A\n\n<!-- cmdrun --strict sh -c 'echo partial; exit 3' -->\n",
+    )
+    .unwrap();
     let tools = xtask::tools::pinned(&real).unwrap();
     let mut path = vec![];
     for t in &tools {
         path.push(t.bin_dir());
     }
-    path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    path.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     let mdbook = xtask::tools::find(&real, "mdbook").unwrap().path();
-    assert!(mdbook.is_file(), "{} is missing: run `cargo xtask setup` first", mdbook.display());
+    assert!(
+        mdbook.is_file(),
+        "{} is missing: run `cargo xtask setup` first",
+        mdbook.display()
+    );
     let status = std::process::Command::new(mdbook)
         .arg("build")
         .current_dir(&root)
         .env("PATH", std::env::join_paths(path).unwrap())
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let errors = book::cmdrun_errors(&root.join("book")).unwrap();
     std::fs::remove_dir_all(&root).unwrap();
     // The chapter's page (and index.html and print.html, which repeat it).
-    assert!(errors.iter().any(|e| e.contains("/a.html: an embedded command failed")), "mdbook-cmdrun's error was not found: {errors:?}");
-    assert!(errors.iter().all(|e| e.contains("returned exit code 3")), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("/a.html: an embedded command failed")),
+        "mdbook-cmdrun's error was not found: {errors:?}"
+    );
+    assert!(
+        errors.iter().all(|e| e.contains("returned exit code 3")),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -252,16 +410,31 @@ fn a_failed_embedded_command_in_the_built_book_is_found() {
     let html = root.join("book");
     std::fs::create_dir_all(&html).unwrap();
     write(&root, "book/ok.html", "<p>fine</p>");
-    write(&root, "book/bad.html", "<p><strong>cmdrun error</strong>: 'x' returned exit code 1 instead of 0.</p>");
+    write(
+        &root,
+        "book/bad.html",
+        "<p><strong>cmdrun error</strong>: 'x' returned exit code 1 instead of 0.</p>",
+    );
     let errors = book::cmdrun_errors(&html).unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].contains("bad.html: an embedded command failed"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("bad.html: an embedded command failed"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
 fn a_listing_whose_build_must_fail_is_checked_against_the_compiler_error() {
-    let root = fake_repo("build-fails", "targets = [\"wasip1\"]\nbuild = \"fails\"\nfailure = \"a type error\"");
-    write(&root, "listings/ch/hello/src/main.rs", "fn main() {\n    let n: u32 = \"not a number\";\n}\n");
+    let root = fake_repo(
+        "build-fails",
+        "targets = [\"wasip1\"]\nbuild = \"fails\"\nfailure = \"a type error\"",
+    );
+    write(
+        &root,
+        "listings/ch/hello/src/main.rs",
+        "fn main() {\n    let n: u32 = \"not a number\";\n}\n",
+    );
     let l = listing(&root).unwrap();
     let run = &l.spec.runs[0];
     // Record the transcript as `cargo xtask bless` would, then check against it: it passes.
@@ -270,13 +443,24 @@ fn a_listing_whose_build_must_fail_is_checked_against_the_compiler_error() {
     assert!(transcript.starts_with(
         "$ cargo build -q --manifest-path listings/ch/hello/Cargo.toml --target wasm32-wasip1 --target-dir target/build-fails\n"
     ));
-    assert!(transcript.contains("error[E0308]: mismatched types"), "{transcript}");
+    assert!(
+        transcript.contains("error[E0308]: mismatched types"),
+        "{transcript}"
+    );
     write(&root, "listings/ch/hello/output.wasip1.txt", &transcript);
-    assert_eq!(listings::check(&root, &l, run, Target::Wasip1), Vec::<String>::new());
+    assert_eq!(
+        listings::check(&root, &l, run, Target::Wasip1),
+        Vec::<String>::new()
+    );
     // Fixed, it builds: that is a failure of the listing.
     write(&root, "listings/ch/hello/src/main.rs", "fn main() {}\n");
     let failures = listings::check(&root, &l, run, Target::Wasip1);
-    assert!(failures.iter().any(|f| f.contains("`build = \"fails\"` but it built")), "{failures:?}");
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.contains("`build = \"fails\"` but it built")),
+        "{failures:?}"
+    );
 }
 
 #[test]
@@ -287,17 +471,28 @@ fn a_listing_that_hangs_is_killed_and_named() {
     let pid_file = std::env::temp_dir().join(format!("xtask-test-hang-{}.pid", std::process::id()));
     let _ = std::fs::remove_file(&pid_file);
     let mut cmd = std::process::Command::new("sh");
-    cmd.arg("-c").arg(format!("sleep 30 & echo $! > '{}'; wait", pid_file.display()));
-    let err = xtask::exec::capture(cmd, None, std::time::Duration::from_millis(500)).err().expect("killed");
+    cmd.arg("-c").arg(format!(
+        "sleep 30 & echo $! > '{}'; wait",
+        pid_file.display()
+    ));
+    let err = xtask::exec::capture(cmd, None, std::time::Duration::from_millis(500))
+        .err()
+        .expect("killed");
     assert!(format!("{err:#}").contains("did not end within"), "{err:#}");
-    let grandchild = std::fs::read_to_string(&pid_file).expect("the shell started its child").trim().to_string();
+    let grandchild = std::fs::read_to_string(&pid_file)
+        .expect("the shell started its child")
+        .trim()
+        .to_string();
     // Gone, or a zombie waiting for whoever adopted it: either way, no longer running.
     let stat = std::path::Path::new("/proc").join(&grandchild).join("stat");
     let running = (0..100).all(|_| {
         std::thread::sleep(std::time::Duration::from_millis(10));
         std::fs::read_to_string(&stat).is_ok_and(|s| !s.contains(") Z "))
     });
-    assert!(!running, "the grandchild `sleep 30` (pid {grandchild}) outlived the timeout");
+    assert!(
+        !running,
+        "the grandchild `sleep 30` (pid {grandchild}) outlived the timeout"
+    );
 }
 
 #[test]
@@ -306,6 +501,11 @@ fn the_runner_links_one_wasmtime_build_found_from_cargo() {
     // one `wasmtime` 48 rlib.
     let linked = xtask::builds::linked(&real_root(), &["wasi-runner", "reactor-host"]).unwrap();
     assert_eq!(linked.len(), 2, "{linked:?}");
-    assert!(linked.iter().all(|(_, v, rlib)| v.starts_with("48.") && rlib.starts_with("libwasmtime-")), "{linked:?}");
+    assert!(
+        linked
+            .iter()
+            .all(|(_, v, rlib)| v.starts_with("48.") && rlib.starts_with("libwasmtime-")),
+        "{linked:?}"
+    );
     assert!(xtask::builds::duplicates(&linked).is_empty(), "{linked:?}");
 }

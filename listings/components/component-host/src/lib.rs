@@ -22,18 +22,27 @@ pub struct Host {
 // the handles, such as streams, that the guest is given) through this trait.
 impl WasiView for Host {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 // ANCHOR_END: state
 
 /// Instantiates the component at `path` once.
-pub fn instantiate(engine: &Engine, path: &Path) -> wasmtime::Result<(Store<Host>, Greeter)> {
+pub fn instantiate(
+    engine: &Engine,
+    path: &Path,
+) -> wasmtime::Result<(Store<Host>, Greeter)> {
     // ANCHOR: instantiate
     let component = Component::from_file(engine, path)?;
     let mut linker = Linker::<Host>::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-    let host = Host { wasi: WasiCtxBuilder::new().inherit_stdio().build(), table: ResourceTable::new() };
+    let host = Host {
+        wasi: WasiCtxBuilder::new().inherit_stdio().build(),
+        table: ResourceTable::new(),
+    };
     let mut store = Store::new(engine, host);
     // Instantiation checks the component against the `greeter` world: a missing or mistyped
     // export is an error here, not a trap later.

@@ -6,12 +6,19 @@ use wasmtime::Engine;
 
 fn main() -> wasmtime::Result<()> {
     let engine = Engine::default();
-    let (mut store, greeter) =
-        instantiate(&engine, Path::new("target/wasm32-wasip2/debug/greeter_component.wasm"))?;
+    let (mut store, greeter) = instantiate(
+        &engine,
+        Path::new("target/wasm32-wasip2/debug/greeter_component.wasm"),
+    )?;
     // ANCHOR: main
     for name in ["Ferris", "WASI", "component"] {
-        let greeting = greeter.book_greeter_greetings().call_greet(&mut store, name)?;
-        println!("{} (greeting #{} from this instance)", greeting.text, greeting.count);
+        let greeting = greeter
+            .book_greeter_greetings()
+            .call_greet(&mut store, name)?;
+        println!(
+            "{} (greeting #{} from this instance)",
+            greeting.text, greeting.count
+        );
     }
     // ANCHOR_END: main
     Ok(())

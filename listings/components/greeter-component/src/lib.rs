@@ -16,7 +16,10 @@ struct Greeter;
 impl Guest for Greeter {
     fn greet(name: String) -> Greeting {
         let count = GREETINGS.fetch_add(1, Ordering::Relaxed) + 1;
-        Greeting { text: format!("Hello, {name}!"), count }
+        Greeting {
+            text: format!("Hello, {name}!"),
+            count,
+        }
     }
 }
 

@@ -6,7 +6,10 @@ use extism::{Manifest, Plugin, Wasm};
 
 fn main() -> Result<(), extism::Error> {
     for (file, wasi) in [
-        ("target/wasm32-unknown-unknown/debug/extism_greeter.wasm", false),
+        (
+            "target/wasm32-unknown-unknown/debug/extism_greeter.wasm",
+            false,
+        ),
         ("target/wasm32-wasip1/debug/extism_greeter.wasm", true),
     ] {
         println!("{file} (WASI {}):", if wasi { "on" } else { "off" });

@@ -10,6 +10,9 @@ fn main() {
         "not WASI"
     };
     println!("built for {wasi}");
-    println!("argv[0] is {:?}", std::env::args().next().unwrap_or_default());
+    println!(
+        "argv[0] is {:?}",
+        std::env::args().next().unwrap_or_default()
+    );
 }
 // ANCHOR_END: all

@@ -11,6 +11,8 @@ fn main() -> std::io::Result<()> {
 
 #[cfg(not(target_family = "wasm"))]
 fn main() {
-    eprintln!("wasmedge-socket is a WebAssembly listing: build it with --target wasm32-wasip1");
+    eprintln!(
+        "wasmedge-socket is a WebAssembly listing: build it with --target wasm32-wasip1"
+    );
     std::process::exit(2);
 }

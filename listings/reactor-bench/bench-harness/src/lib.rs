@@ -22,7 +22,10 @@ pub trait Approach {
 /// Small: a short name. Realistic: a 16 KiB payload, so copying data across the boundary
 /// (and, for a command, through argv and stdout) shows up.
 pub fn workloads() -> [(&'static str, String); 2] {
-    [("small (6 B)", "Ferris".to_string()), ("realistic (16 KiB)", "x".repeat(16 * 1024))]
+    [
+        ("small (6 B)", "Ferris".to_string()),
+        ("realistic (16 KiB)", "x".repeat(16 * 1024)),
+    ]
 }
 // ANCHOR_END: workloads
 
@@ -47,33 +50,53 @@ pub fn measure(a: &mut dyn Approach, name: &str) -> Result<Measured, Error> {
         a.greet(name)?;
         calls += 1;
     }
-    Ok(Measured { micros: start.elapsed().as_secs_f64() * 1e6 / calls as f64, calls })
+    Ok(Measured {
+        micros: start.elapsed().as_secs_f64() * 1e6 / calls as f64,
+        calls,
+    })
 }
 // ANCHOR_END: measure
 
 /// Measures `a` on every workload.
 pub fn measure_all(a: &mut dyn Approach) -> Result<Vec<Measured>, Error> {
-    workloads().iter().map(|(_, input)| measure(a, input)).collect()
+    workloads()
+        .iter()
+        .map(|(_, input)| measure(a, input))
+        .collect()
 }
 
 /// One approach's figures as one line of text (`name<TAB>micros<TAB>calls...`), the way
 /// `extism-bench` hands them to `reactor-bench`.
 pub fn to_line(name: &str, row: &[Measured]) -> String {
-    let cells: Vec<String> = row.iter().map(|m| format!("{}\t{}", m.micros, m.calls)).collect();
+    let cells: Vec<String> = row
+        .iter()
+        .map(|m| format!("{}\t{}", m.micros, m.calls))
+        .collect();
     format!("{name}\t{}", cells.join("\t"))
 }
 
 /// The inverse of `to_line`.
 pub fn from_line(line: &str) -> Result<(String, Vec<Measured>), Error> {
     let mut fields = line.split('\t');
-    let name = fields.next().filter(|n| !n.is_empty()).ok_or("an empty line")?.to_string();
+    let name = fields
+        .next()
+        .filter(|n| !n.is_empty())
+        .ok_or("an empty line")?
+        .to_string();
     let rest: Vec<&str> = fields.collect();
     if rest.is_empty() || !rest.len().is_multiple_of(2) {
-        return Err(format!("`{line}` is not `name<TAB>micros<TAB>calls...`").into());
+        return Err(
+            format!("`{line}` is not `name<TAB>micros<TAB>calls...`").into()
+        );
     }
     let row = rest
         .chunks(2)
-        .map(|c| Ok(Measured { micros: c[0].parse()?, calls: c[1].parse()? }))
+        .map(|c| {
+            Ok(Measured {
+                micros: c[0].parse()?,
+                calls: c[1].parse()?,
+            })
+        })
         .collect::<Result<Vec<_>, Error>>()?;
     Ok((name, row))
 }
@@ -84,9 +107,21 @@ mod tests {
 
     #[test]
     fn a_line_round_trips() {
-        let row = vec![Measured { micros: 1.25, calls: 7 }, Measured { micros: 300.5, calls: 2 }];
+        let row = vec![
+            Measured {
+                micros: 1.25,
+                calls: 7,
+            },
+            Measured {
+                micros: 300.5,
+                calls: 2,
+            },
+        ];
         let line = to_line("Extism plugin", &row);
-        assert_eq!(from_line(&line).unwrap(), ("Extism plugin".to_string(), row));
+        assert_eq!(
+            from_line(&line).unwrap(),
+            ("Extism plugin".to_string(), row)
+        );
         assert!(from_line("Extism plugin\t1.0").is_err());
         assert!(from_line("Extism plugin\tfast\t3").is_err());
     }

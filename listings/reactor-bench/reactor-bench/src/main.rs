@@ -25,12 +25,19 @@ impl Approach for CommandPerRequest {
     }
     fn greet(&mut self, name: &str) -> Result<String, Error> {
         let stdout = MemoryOutputPipe::new(1 << 20);
-        let wasi = WasiCtxBuilder::new().args(&["greet-command.wasm", name]).stdout(stdout.clone()).build_p1();
+        let wasi = WasiCtxBuilder::new()
+            .args(&["greet-command.wasm", name])
+            .stdout(stdout.clone())
+            .build_p1();
         let mut store = Store::new(&self.engine, wasi);
         let instance = self.pre.instantiate(&mut store)?;
-        instance.get_typed_func::<(), ()>(&mut store, "_start")?.call(&mut store, ())?;
+        instance
+            .get_typed_func::<(), ()>(&mut store, "_start")?
+            .call(&mut store, ())?;
         drop(store);
-        Ok(String::from_utf8(stdout.contents().to_vec())?.trim_end().to_string())
+        Ok(String::from_utf8(stdout.contents().to_vec())?
+            .trim_end()
+            .to_string())
     }
 }
 
@@ -60,8 +67,14 @@ impl Approach for ComponentCall {
         "component, live instance"
     }
     fn greet(&mut self, name: &str) -> Result<String, Error> {
-        let g = self.greeter.book_greeter_greetings().call_greet(&mut self.store, name)?;
-        Ok(format!("{} (greeting #{} from this instance)", g.text, g.count))
+        let g = self
+            .greeter
+            .book_greeter_greetings()
+            .call_greet(&mut self.store, name)?;
+        Ok(format!(
+            "{} (greeting #{} from this instance)",
+            g.text, g.count
+        ))
     }
 }
 // ANCHOR_END: approaches
@@ -75,7 +88,12 @@ fn measure_extism() -> Result<(String, Vec<Measured>), Error> {
         format!("cannot run {} ({e}); build it with `cargo build --release -p extism-host`", exe.display())
     })?;
     if !out.status.success() {
-        return Err(format!("extism-bench failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr)).into());
+        return Err(format!(
+            "extism-bench failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
     }
     bench_harness::from_line(String::from_utf8(out.stdout)?.trim_end())
 }
@@ -87,24 +105,43 @@ const LAST_RUN: &str = "target/reactor-bench/last-run.txt";
 
 fn main() -> Result<(), Error> {
     if std::env::args().any(|a| a == "--choices") {
-        let text = std::fs::read_to_string(LAST_RUN).map_err(|e| format!("cannot read {LAST_RUN} ({e}); run with --markdown first"))?;
-        let results = text.lines().map(bench_harness::from_line).collect::<Result<Vec<_>, Error>>()?;
+        let text = std::fs::read_to_string(LAST_RUN).map_err(|e| {
+            format!("cannot read {LAST_RUN} ({e}); run with --markdown first")
+        })?;
+        let results = text
+            .lines()
+            .map(bench_harness::from_line)
+            .collect::<Result<Vec<_>, Error>>()?;
         print_choices(&results);
         return Ok(());
     }
     let markdown = std::env::args().any(|a| a == "--markdown");
     let engine = Engine::default();
 
-    let module = Module::from_file(&engine, "target/wasm32-wasip1/debug/greet-command.wasm")?;
+    let module = Module::from_file(
+        &engine,
+        "target/wasm32-wasip1/debug/greet-command.wasm",
+    )?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let pre = linker.instantiate_pre(&module)?;
-    let (store, greeter) = reactor_host::instantiate(&engine, Path::new("target/wasm32-wasip1/debug/greeter.wasm"))?;
-    let (cstore, cgreeter) =
-        component_host::instantiate(&engine, Path::new("target/wasm32-wasip2/debug/greeter_component.wasm"))?;
-    let mut command = CommandPerRequest { engine: engine.clone(), pre };
+    let (store, greeter) = reactor_host::instantiate(
+        &engine,
+        Path::new("target/wasm32-wasip1/debug/greeter.wasm"),
+    )?;
+    let (cstore, cgreeter) = component_host::instantiate(
+        &engine,
+        Path::new("target/wasm32-wasip2/debug/greeter_component.wasm"),
+    )?;
+    let mut command = CommandPerRequest {
+        engine: engine.clone(),
+        pre,
+    };
     let mut reactor = Reactor { store, greeter };
-    let mut component = ComponentCall { store: cstore, greeter: cgreeter };
+    let mut component = ComponentCall {
+        store: cstore,
+        greeter: cgreeter,
+    };
 
     // One approach at a time, each on every workload, in the order (a) to (d).
     let mut results: Vec<(String, Vec<Measured>)> = Vec::new();
@@ -112,29 +149,46 @@ fn main() -> Result<(), Error> {
         results.push((a.name().to_string(), bench_harness::measure_all(a)?));
     }
     results.push(measure_extism()?);
-    results.push((component.name().to_string(), bench_harness::measure_all(&mut component)?));
+    results.push((
+        component.name().to_string(),
+        bench_harness::measure_all(&mut component)?,
+    ));
 
     let workloads = bench_harness::workloads().map(|w| w.0);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let machine = format!("{cpu}, {cores} cores");
     if markdown {
         print_markdown(&machine, &workloads, &results);
         print_reading(&workloads, &results);
-        let lines: Vec<String> = results.iter().map(|(name, row)| bench_harness::to_line(name, row)).collect();
+        let lines: Vec<String> = results
+            .iter()
+            .map(|(name, row)| bench_harness::to_line(name, row))
+            .collect();
         std::fs::create_dir_all("target/reactor-bench")?;
         std::fs::write(LAST_RUN, lines.join("\n") + "\n")?;
     } else {
         println!("machine: {machine}");
-        println!("mean time per call, each measured for {} ms:", bench_harness::BUDGET.as_millis());
+        println!(
+            "mean time per call, each measured for {} ms:",
+            bench_harness::BUDGET.as_millis()
+        );
         for (name, row) in &results {
             let cells: Vec<String> = row
                 .iter()
                 .zip(&workloads)
-                .map(|(m, w)| format!("{w}: {:.2} µs ({} calls)", m.micros, m.calls))
+                .map(|(m, w)| {
+                    format!("{w}: {:.2} µs ({} calls)", m.micros, m.calls)
+                })
                 .collect();
             println!("  {name:<34} {}", cells.join("   "));
         }
@@ -144,16 +198,32 @@ fn main() -> Result<(), Error> {
 
 // ANCHOR: chart
 /// A table, then a horizontal bar chart (inline SVG, log scale) of the same run.
-fn print_markdown(machine: &str, workloads: &[&str; 2], results: &[(String, Vec<Measured>)]) {
+fn print_markdown(
+    machine: &str,
+    workloads: &[&str; 2],
+    results: &[(String, Vec<Measured>)],
+) {
     println!("Measured on: {machine}.\n");
     println!("| Approach | {} | {} |", workloads[0], workloads[1]);
     println!("|---|---:|---:|");
     for (name, row) in results {
-        println!("| {name} | {:.2} µs | {:.2} µs |", row[0].micros, row[1].micros);
+        println!(
+            "| {name} | {:.2} µs | {:.2} µs |",
+            row[0].micros, row[1].micros
+        );
     }
-    let all: Vec<f64> = results.iter().flat_map(|(_, r)| r.iter().map(|m| m.micros)).collect();
+    let all: Vec<f64> = results
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(|m| m.micros))
+        .collect();
     let lo = all.iter().cloned().fold(f64::MAX, f64::min).log10().floor();
-    let hi = all.iter().cloned().fold(0.0, f64::max).log10().ceil().max(lo + 1.0);
+    let hi = all
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max)
+        .log10()
+        .ceil()
+        .max(lo + 1.0);
     let (left, width, bar, gap) = (250.0, 420.0, 14.0, 10.0);
     let x = |us: f64| left + width * (us.log10() - lo) / (hi - lo);
     let height = 40.0 + results.len() as f64 * (2.0 * bar + gap) + 30.0;
@@ -166,19 +236,37 @@ fn print_markdown(machine: &str, workloads: &[&str; 2], results: &[(String, Vec<
     for d in (lo as i32)..=(hi as i32) {
         let us = 10f64.powi(d);
         let xx = x(us);
-        println!(r##"<line x1="{xx:.1}" y1="30" x2="{xx:.1}" y2="{:.1}" stroke="#ddd"/><text x="{xx:.1}" y="{:.1}" text-anchor="middle" fill="#555">{us} µs</text>"##, height - 25.0, height - 10.0);
+        println!(
+            r##"<line x1="{xx:.1}" y1="30" x2="{xx:.1}" y2="{:.1}" stroke="#ddd"/><text x="{xx:.1}" y="{:.1}" text-anchor="middle" fill="#555">{us} µs</text>"##,
+            height - 25.0,
+            height - 10.0
+        );
     }
     for (i, w) in workloads.iter().enumerate() {
         let lx = left + i as f64 * 200.0;
-        println!(r##"<rect x="{lx}" y="8" width="12" height="12" fill="{}"/><text x="{}" y="18">{w}</text>"##, colors[i], lx + 16.0);
+        println!(
+            r##"<rect x="{lx}" y="8" width="12" height="12" fill="{}"/><text x="{}" y="18">{w}</text>"##,
+            colors[i],
+            lx + 16.0
+        );
     }
     for (r, (name, row)) in results.iter().enumerate() {
         let y0 = 40.0 + r as f64 * (2.0 * bar + gap);
-        println!(r##"<text x="{:.1}" y="{:.1}" text-anchor="end">{name}</text>"##, left - 8.0, y0 + bar + 4.0);
+        println!(
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end">{name}</text>"##,
+            left - 8.0,
+            y0 + bar + 4.0
+        );
         for (i, us) in row.iter().map(|m| m.micros).enumerate() {
             let y = y0 + i as f64 * bar;
             let w = (x(us) - left).max(1.0);
-            println!(r##"<rect x="{left}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{}"/><text x="{:.1}" y="{:.1}" fill="#333">{us:.1}</text>"##, bar - 2.0, colors[i], left + w + 4.0, y + bar - 4.0);
+            println!(
+                r##"<rect x="{left}" y="{y:.1}" width="{w:.1}" height="{:.1}" fill="{}"/><text x="{:.1}" y="{:.1}" fill="#333">{us:.1}</text>"##,
+                bar - 2.0,
+                colors[i],
+                left + w + 4.0,
+                y + bar - 4.0
+            );
         }
     }
     println!("</svg>\n</div>");
@@ -190,12 +278,23 @@ fn print_markdown(machine: &str, workloads: &[&str; 2], results: &[(String, Vec<
 /// (c) Extism, (d) component.
 fn print_reading(workloads: &[&str; 2], results: &[(String, Vec<Measured>)]) {
     let [command, reactor, extism, component] = [0, 1, 2, 3].map(|i| &results[i].1);
-    let ratio = |a: &[Measured], b: &[Measured], w: usize| a[w].micros / b[w].micros;
+    let ratio =
+        |a: &[Measured], b: &[Measured], w: usize| a[w].micros / b[w].micros;
     let both = |a: &[Measured], b: &[Measured]| {
         let (w0, w1) = (workloads[0], workloads[1]);
-        format!("{:.1}× the reactor's time with the {w0} input, and {:.1}× with the {w1} one", ratio(a, b, 0), ratio(a, b, 1))
+        format!(
+            "{:.1}× the reactor's time with the {w0} input, and {:.1}× with the {w1} one",
+            ratio(a, b, 0),
+            ratio(a, b, 1)
+        )
     };
-    let than = |x: f64| if x >= 1.0 { format!("{x:.1}× as long as") } else { format!("{:.1}× less time than", 1.0 / x) };
+    let than = |x: f64| {
+        if x >= 1.0 {
+            format!("{x:.1}× as long as")
+        } else {
+            format!("{:.1}× less time than", 1.0 / x)
+        }
+    };
     println!("\n**This run, compared** (generated from the figures above):\n");
     println!("- A command per request took {}.", both(command, reactor));
     println!("- A component call took {}.", both(component, reactor));
@@ -212,16 +311,85 @@ fn print_reading(workloads: &[&str; 2], results: &[(String, Vec<Measured>)]) {
 /// with the cost per call of the approach this run measured for it. The other columns sum up
 /// the chapters.
 fn print_choices(results: &[(String, Vec<Measured>)]) {
-    let cost = |i: usize| format!("{:.2} µs / {:.2} µs ({})", results[i].1[0].micros, results[i].1[1].micros, ["a", "b", "c", "d"][i]);
+    let cost = |i: usize| {
+        format!(
+            "{:.2} µs / {:.2} µs ({})",
+            results[i].1[0].micros,
+            results[i].1[1].micros,
+            ["a", "b", "c", "d"][i]
+        )
+    };
     let rows = [
-        ["WASI 0.1 command", "`wasm32-wasip1`", "`bin`", "`_start`", "`_start` (wasi-libc)", "argv, stdin, stdout", "`Linker::module` or `instantiate` + `_start`", "yes", &cost(0)],
-        ["WASI 0.1 reactor, nightly flag", "`wasm32-wasip1`", "`bin` + `-Z wasi-exec-model=reactor`", "`_initialize` + your exports", "`_initialize` (wasi-libc), called by the host", "pointers into linear memory", "`Linker::instantiate`, typed funcs, `Memory`", "one call per process (`--invoke`)", "not measured (the same calls as (b))"],
-        ["WASI 0.1 reactor, stable `cdylib`", "`wasm32-wasip1`", "`cdylib`", "`_initialize` (yours until Rust 1.99, rustc's from 1.100) + your exports", "`_initialize`, called by the host", "pointers into linear memory", "`Linker::instantiate`, typed funcs, `Memory`", "one call per process (`--invoke`)", &cost(1)],
-        ["Extism plugin", "`wasm32-unknown-unknown` or `wasm32-wasip1`", "`cdylib` + `extism-pdk`", "your `#[plugin_fn]`s", "Extism (`__wasm_call_ctors` or `_initialize`, if exported)", "Extism's kernel memory, through host calls", "`extism::Plugin::call`", "no (needs `extism:host/env`)", &cost(2)],
-        ["WASI 0.2 command component", "`wasm32-wasip2`", "`bin`", "`wasi:cli/run`", "`run`, which is wasi-libc's `_start`", "argv, stdin, stdout", "`bindings::sync::Command`", "yes", "not measured (like (a): an instance per run)"],
-        ["WASI 0.2 library component", "`wasm32-wasip2`", "`cdylib` + `wit-bindgen`", "your WIT interface", "wit-bindgen's exports, on the first call (`run_ctors_once`)", "typed values (canonical ABI)", "`component::bindgen!`", "one call per process (`--invoke` with WAVE)", &cost(3)],
+        [
+            "WASI 0.1 command",
+            "`wasm32-wasip1`",
+            "`bin`",
+            "`_start`",
+            "`_start` (wasi-libc)",
+            "argv, stdin, stdout",
+            "`Linker::module` or `instantiate` + `_start`",
+            "yes",
+            &cost(0),
+        ],
+        [
+            "WASI 0.1 reactor, nightly flag",
+            "`wasm32-wasip1`",
+            "`bin` + `-Z wasi-exec-model=reactor`",
+            "`_initialize` + your exports",
+            "`_initialize` (wasi-libc), called by the host",
+            "pointers into linear memory",
+            "`Linker::instantiate`, typed funcs, `Memory`",
+            "one call per process (`--invoke`)",
+            "not measured (the same calls as (b))",
+        ],
+        [
+            "WASI 0.1 reactor, stable `cdylib`",
+            "`wasm32-wasip1`",
+            "`cdylib`",
+            "`_initialize` (yours until Rust 1.99, rustc's from 1.100) + your exports",
+            "`_initialize`, called by the host",
+            "pointers into linear memory",
+            "`Linker::instantiate`, typed funcs, `Memory`",
+            "one call per process (`--invoke`)",
+            &cost(1),
+        ],
+        [
+            "Extism plugin",
+            "`wasm32-unknown-unknown` or `wasm32-wasip1`",
+            "`cdylib` + `extism-pdk`",
+            "your `#[plugin_fn]`s",
+            "Extism (`__wasm_call_ctors` or `_initialize`, if exported)",
+            "Extism's kernel memory, through host calls",
+            "`extism::Plugin::call`",
+            "no (needs `extism:host/env`)",
+            &cost(2),
+        ],
+        [
+            "WASI 0.2 command component",
+            "`wasm32-wasip2`",
+            "`bin`",
+            "`wasi:cli/run`",
+            "`run`, which is wasi-libc's `_start`",
+            "argv, stdin, stdout",
+            "`bindings::sync::Command`",
+            "yes",
+            "not measured (like (a): an instance per run)",
+        ],
+        [
+            "WASI 0.2 library component",
+            "`wasm32-wasip2`",
+            "`cdylib` + `wit-bindgen`",
+            "your WIT interface",
+            "wit-bindgen's exports, on the first call (`run_ctors_once`)",
+            "typed values (canonical ABI)",
+            "`component::bindgen!`",
+            "one call per process (`--invoke` with WAVE)",
+            &cost(3),
+        ],
     ];
-    println!("Cost per call: the mean time of the approach measured for that shape ((a) to (d) above), for the small / realistic input, from the run that made this page's table.\n");
+    println!(
+        "Cost per call: the mean time of the approach measured for that shape ((a) to (d) above), for the small / realistic input, from the run that made this page's table.\n"
+    );
     // Two tables of five columns rather than one of nine, so that the page needs no sideways
     // scrolling: how each shape is built, then how a host uses it.
     println!("| Shape | Target | Crate type | Entry export | Who initialises |");
@@ -229,7 +397,9 @@ fn print_choices(results: &[(String, Vec<Measured>)]) {
     for r in &rows {
         println!("| {} |", r[..5].join(" | "));
     }
-    println!("\n| Shape | How data crosses | Host API (Wasmtime) | `wasmtime run` | Cost per call |");
+    println!(
+        "\n| Shape | How data crosses | Host API (Wasmtime) | `wasmtime run` | Cost per call |"
+    );
     println!("|---|---|---|---|---|");
     for r in &rows {
         println!("| {} | {} |", r[0], r[5..].join(" | "));

@@ -36,10 +36,14 @@ static GREETINGS: AtomicU32 = AtomicU32::new(0);
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn greet(ptr: u32, len: u32) -> u64 {
     // Reading outside the linear memory traps: WebAssembly checks every load.
-    let input = unsafe { std::slice::from_raw_parts(ptr as *const u8, len as usize) };
-    let Ok(name) = std::str::from_utf8(input) else { return 0 };
+    let input =
+        unsafe { std::slice::from_raw_parts(ptr as *const u8, len as usize) };
+    let Ok(name) = std::str::from_utf8(input) else {
+        return 0;
+    };
     let n = GREETINGS.fetch_add(1, Ordering::Relaxed) + 1;
-    let greeting = format!("Hello, {name}! (greeting #{n} from this instance)").into_bytes();
+    let greeting =
+        format!("Hello, {name}! (greeting #{n} from this instance)").into_bytes();
     let (out_ptr, out_len) = (greeting.as_ptr() as u64, greeting.len() as u64);
     std::mem::forget(greeting); // the caller frees it
     (out_ptr << 32) | out_len

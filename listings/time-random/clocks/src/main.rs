@@ -4,7 +4,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 fn main() {
     // ANCHOR: wall
     // The wall clock: WASI 0.1 `clock_time_get(REALTIME)`, WASI 0.2 `wasi:clocks/wall-clock`.
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970");
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970");
     println!("since the Unix epoch: {:.3} s", since_epoch.as_secs_f64());
     // ANCHOR_END: wall
 
@@ -24,7 +26,10 @@ fn main() {
     std::thread::sleep(Duration::from_millis(50));
     let slept = start.elapsed();
     println!("slept for {:.1} ms", slept.as_secs_f64() * 1000.0);
-    println!("slept at least 50 ms: {}", slept >= Duration::from_millis(50));
+    println!(
+        "slept at least 50 ms: {}",
+        slept >= Duration::from_millis(50)
+    );
     // ANCHOR_END: monotonic
 
     // ANCHOR: random
