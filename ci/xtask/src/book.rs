@@ -300,8 +300,82 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                 ));
             }
         }
+        problems.extend(run_it_comment(root, l));
     }
     Ok(problems)
+}
+
+/// A runnable listing's "Run it:" comment (first lines of its `src/main.rs`, `src/lib.rs` or
+/// `Cargo.toml`) holds a command the book prints for it, so the two cannot drift apart.
+pub fn run_it_comment(root: &Path, l: &Listing) -> Vec<String> {
+    if l.spec.runs.is_empty() {
+        return vec![]; // a guest or a library: its host's comment says how to run it
+    }
+    let found = ["src/main.rs", "src/lib.rs", "Cargo.toml"]
+        .iter()
+        .find_map(|f| {
+            std::fs::read_to_string(root.join(&l.dir).join(f))
+                .ok()
+                .and_then(|t| run_it_text(&t))
+        });
+    let Some(comment) = found else {
+        return vec![format!(
+            "listing `{}` ({}): no `Run it:` comment at the top of src/main.rs, src/lib.rs or Cargo.toml",
+            l.name,
+            l.dir.display()
+        )];
+    };
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let comment = squeeze(&comment);
+    let commands: Vec<String> = l
+        .runs()
+        .iter()
+        .map(|(r, t)| squeeze(&l.reader_command(r, *t)))
+        .collect();
+    if commands.iter().any(|c| comment.contains(c.as_str())) {
+        return vec![];
+    }
+    vec![format!(
+        "listing `{}` ({}): its `Run it:` comment ({comment}) holds none of the commands the book prints for it; \
+         the main one is: {}",
+        l.name,
+        l.dir.display(),
+        commands[0]
+    )]
+}
+
+/// The text of a "Run it" comment: its line, and the comment lines after it while the command
+/// goes on (a line ending in `:`, `\` or `&&`), without the comment markers and `\`.
+pub fn run_it_text(source: &str) -> Option<String> {
+    let mut lines = source
+        .lines()
+        .take(12)
+        .skip_while(|l| !l.contains("Run it"));
+    let first = lines.next()?;
+    let strip = |l: &str| {
+        l.trim_start()
+            .trim_start_matches("//")
+            .trim_start_matches('#')
+            .trim()
+            .to_string()
+    };
+    let mut text = strip(first);
+    let after = text
+        .split_once(':')
+        .map(|(_, rest)| rest.trim().to_string())
+        .unwrap_or_default();
+    text = after;
+    let mut more = text.is_empty() || text.ends_with('\\') || text.ends_with("&&");
+    for l in lines {
+        let t = l.trim_start();
+        if !more || !(t.starts_with("//") || t.starts_with('#')) || t.contains("ANCHOR") {
+            break;
+        }
+        let part = strip(l);
+        text = format!("{} {part}", text.trim_end_matches('\\').trim_end());
+        more = part.ends_with('\\') || part.ends_with("&&");
+    }
+    Some(text.trim_end_matches('\\').trim().to_string())
 }
 
 /// Listing captions are numbered `Listing N-M`: `N` is the chapter's number in the sidebar
@@ -532,6 +606,26 @@ mod tests {
         );
         assert!(includes("plain text").is_empty());
         assert!(includes(r"shown as \{{#include x.rs}}").is_empty());
+    }
+
+    #[test]
+    fn a_run_it_comment_is_read_across_its_continuation_lines() {
+        let src = "// Run it (from the repository root):\n//   cargo build -q -p a &&\n//   cargo run -q -p b\nuse x;\n";
+        assert_eq!(
+            run_it_text(src).as_deref(),
+            Some("cargo build -q -p a && cargo run -q -p b")
+        );
+        let src = "// Run it: X=1 cargo run -q -p c \\\n//   -- one\n// ANCHOR: all\n";
+        assert_eq!(
+            run_it_text(src).as_deref(),
+            Some("X=1 cargo run -q -p c -- one")
+        );
+        let toml = "[package]\n# Run it: cargo build -q --manifest-path p/Cargo.toml \\\n#   --target wasm32-wasip2\n\n";
+        assert_eq!(
+            run_it_text(toml).as_deref(),
+            Some("cargo build -q --manifest-path p/Cargo.toml --target wasm32-wasip2")
+        );
+        assert_eq!(run_it_text("fn main() {}\n"), None);
     }
 
     #[test]

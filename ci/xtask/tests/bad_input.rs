@@ -173,6 +173,38 @@ fn a_page_that_names_a_listing_that_does_not_exist_fails() {
 }
 
 #[test]
+fn a_run_it_comment_that_drifted_from_the_books_command_is_named() {
+    let root = fake_repo("run-it", "targets = [\"wasip1\"]\nargs = [\"one\"]");
+    let l = listing(&root).unwrap();
+    write(
+        &root,
+        "listings/ch/hello/src/main.rs",
+        "// Run it: cargo run -q -p hello --target wasm32-wasip1 -- two\nfn main() {}\n",
+    );
+    let all = book::run_it_comment(&root, &l).join("\n");
+    assert!(
+        all.contains("holds none of the commands the book prints"),
+        "{all}"
+    );
+    assert!(
+        all.contains("cargo run -q -p hello --target wasm32-wasip1 -- one"),
+        "{all}"
+    );
+    write(
+        &root,
+        "listings/ch/hello/src/main.rs",
+        "// Run it: cargo run -q -p hello --target wasm32-wasip1 -- one\nfn main() {}\n",
+    );
+    assert!(book::run_it_comment(&root, &l).is_empty());
+    write(&root, "listings/ch/hello/src/main.rs", "fn main() {}\n");
+    assert!(
+        book::run_it_comment(&root, &l)
+            .join("")
+            .contains("no `Run it:` comment")
+    );
+}
+
+#[test]
 fn unsafe_book_sources_are_refused() {
     let root = fake_repo("unsafe-sources", "targets = [\"wasip1\"]");
     let l = listing(&root).unwrap();

@@ -1,5 +1,5 @@
-// Run it: cargo build -q -p start-twice --target wasm32-wasip1 &&
-//         ci/wasi-run --call _start --call _start target/wasm32-wasip1/debug/start-twice.wasm
+// Run it: WASI_RUNNER_FLAGS='--call _start --call _start' \
+//         cargo run -q -p start-twice --target wasm32-wasip1
 // ANCHOR: all
 fn main() {
     println!("main runs");

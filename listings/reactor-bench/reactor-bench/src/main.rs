@@ -1,5 +1,7 @@
-// Run it (from the repository root; builds the four guests and `extism-bench` first):
-//   cargo build -q -p greet-command -p greeter -p extism-greeter --target wasm32-wasip1 &&
+// Run it (from the repository root; builds the four guests and the Extism host first):
+//   cargo build -q -p greet-command --target wasm32-wasip1 &&
+//   cargo build -q -p greeter --target wasm32-wasip1 &&
+//   cargo build -q -p extism-greeter --target wasm32-wasip1 &&
 //   cargo build -q -p greeter-component --target wasm32-wasip2 &&
 //   cargo build -q --release -p extism-host && cargo run -q --release -p reactor-bench
 // `-- --markdown` prints the results as a table and an SVG chart instead, and `-- --choices`
