@@ -102,25 +102,50 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
         );
         std::thread::spawn(move || missing.iter().try_for_each(|t| t.ensure(&root)))
     };
-    cargo(
-        root,
-        &["build", "--quiet", "--release", "-p", "wasi-runner"],
+    step(
+        "building the runner (wasmtime 48 in release: about 5 minutes on 2 cores the first time)",
+        || {
+            cargo(
+                root,
+                &["build", "--quiet", "--release", "-p", "wasi-runner"],
+            )
+        },
     )
-    .context("building the runner")?;
+    .context("building the runner; run the command again to retry")?;
     // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
     // those tests find it.
-    listings::build_all(
-        root,
-        &all,
-        &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)],
+    step(
+        "building every listing (the first time: several minutes, Extism's wasmtime 49 among them)",
+        || {
+            listings::build_all(
+                root,
+                &all,
+                &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)],
+            )
+        },
     )?;
-    installer
-        .join()
-        .map_err(|_| anyhow::anyhow!("the tool installer panicked"))??;
+    step("waiting for the pinned tools to finish installing", || {
+        installer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the tool installer panicked"))?
+    })?;
     for tool in &tools {
         tool.verify()?;
     }
     Ok(all)
+}
+
+/// Runs one step of setup, saying what it does before and how long it took after, so a long
+/// first run never sits silent.
+fn step<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    eprintln!("xtask: {what}…");
+    let started = Instant::now();
+    let out = f();
+    match &out {
+        Ok(_) => eprintln!("xtask: done in {} s", started.elapsed().as_secs()),
+        Err(_) => eprintln!("xtask: failed after {} s", started.elapsed().as_secs()),
+    }
+    out
 }
 
 fn check_targets() -> Result<()> {
@@ -209,15 +234,22 @@ fn serve() -> Result<()> {
 struct Report {
     passed: usize,
     failures: Vec<String>,
+    /// When the previous check ended: each line says how long its check took, when that is a
+    /// second or more (the figures `ci/measure-fresh-clone.sh` users look for).
+    last: Option<Instant>,
 }
 
 impl Report {
     fn record(&mut self, name: &str, problems: Vec<String>) {
+        let now = Instant::now();
+        let took = self.last.map(|t| (now - t).as_secs()).filter(|s| *s >= 1);
+        self.last = Some(now);
+        let took = took.map(|s| format!(" ({s} s)")).unwrap_or_default();
         if problems.is_empty() {
             self.passed += 1;
-            eprintln!("ok      {name}");
+            eprintln!("ok      {name}{took}");
         } else {
-            eprintln!("FAILED  {name}");
+            eprintln!("FAILED  {name}{took}");
             for p in &problems {
                 eprintln!("        {}", p.lines().next().unwrap_or(""));
             }
@@ -249,7 +281,10 @@ fn test() -> Result<()> {
     let root = root();
     let started = Instant::now();
     let all = setup(&root)?;
-    let mut report = Report::default();
+    let mut report = Report {
+        last: Some(Instant::now()),
+        ..Default::default()
+    };
 
     for l in &all {
         for (run, t) in l.runs() {
