@@ -43,6 +43,11 @@ fn root() -> PathBuf {
 }
 
 fn main() {
+    // The book's commands and checks name `target/` (`ci/wasi-run target/wasm32-wasip1/...`),
+    // so every cargo this process starts builds there, whatever a contributor's
+    // CARGO_TARGET_DIR or `build.target-dir` says (the variable overrides the setting).
+    // SAFETY: the first statement of main, before any thread exists.
+    unsafe { std::env::set_var("CARGO_TARGET_DIR", root().join("target")) };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
