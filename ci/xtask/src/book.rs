@@ -133,7 +133,7 @@ pub fn listing_paths(line: &str) -> Vec<String> {
         // A placeholder such as `listings/<chapter>/<name>/` names no file.
         .filter(|w| {
             w.starts_with("listings/")
-                && !w.contains(|c: char| c.is_whitespace() || "<*".contains(c))
+                && !w.contains(|c: char| c.is_whitespace() || "<*…".contains(c))
         })
         .map(str::to_string)
         .collect()
