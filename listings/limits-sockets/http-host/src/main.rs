@@ -51,7 +51,7 @@ impl WasiHttpView for RequestState {
 }
 
 /// The component may answer requests, not make them: `wasi:http/outgoing-handler` is a
-/// capability too, and this host grants none of it.
+/// capability too. It stays linked, and every request the component makes is denied.
 struct NoOutgoingRequests;
 
 type Sent = (
@@ -99,6 +99,8 @@ async fn handle(
             .call_handle(&mut store, req, out)
             .await
     });
+    // The guest sets the response before it streams the body, so on success `task` is left
+    // running to finish the body; an error it hits after that is not reported here.
     match receiver.await {
         Ok(response) => Ok(response?),
         // The guest returned without setting a response: say why.
