@@ -461,28 +461,22 @@ pub fn check(root: &Path, listing: &Listing, run: &Run, target: Target) -> Vec<S
     // 2. The command the book tells the reader to type, literally, through a shell.
     let body = expected.split_once('\n').map(|(_, b)| b).unwrap_or("");
     let literal = listing.reader_command(run, target);
-    if let Some(f) = check_literal(root, &who, run, &literal, body, declared, &[]) {
+    if let Some(f) = check_literal(root, &who, run, &literal, body, declared) {
         failures.push(f);
     }
     // 3. The same with the official wasmtime CLI, where the book shows one, after the build
     // command the book gives with it.
     if let Ok(wasmtime) = listing.wasmtime_command(run, target) {
         let line = format!("{} && {wasmtime}", listing.build_command(target));
-        match tools::find(root, "wasmtime-cli") {
-            Err(e) => failures.push(format!("{who}: {e:#}")),
-            Ok(tool) => {
-                if let Some(f) =
-                    check_literal(root, &who, run, &line, body, declared, &[tool.bin_dir()])
-                {
-                    failures.push(f);
-                }
-            }
+        if let Some(f) = check_literal(root, &who, run, &line, body, declared) {
+            failures.push(f);
         }
     }
     failures
 }
 
-/// Runs `line` with `sh -c` from the repo root and compares what a terminal would show.
+/// Runs `line` with `sh -c` from the repo root, with the pinned tools (the `wasmtime` CLI among
+/// them) first on PATH, and compares what a terminal would show.
 fn check_literal(
     root: &Path,
     who: &str,
@@ -490,17 +484,13 @@ fn check_literal(
     line: &str,
     body: &str,
     code: i32,
-    path_first: &[PathBuf],
 ) -> Option<String> {
+    let path = match tools::path_with_pinned_first(root) {
+        Ok(p) => p,
+        Err(e) => return Some(format!("{who}: {e:#}")),
+    };
     let mut cmd = Command::new("sh");
-    cmd.current_dir(root).arg("-c").arg(line);
-    if !path_first.is_empty() {
-        let mut paths: Vec<PathBuf> = path_first.to_vec();
-        paths.extend(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        ));
-        cmd.env("PATH", std::env::join_paths(paths).unwrap());
-    }
+    cmd.current_dir(root).arg("-c").arg(line).env("PATH", path);
     let captured = match capture(cmd, None, PROCESS_LIMIT) {
         Ok(r) => r,
         Err(e) => return Some(format!("{who}: `{line}`: {e:#}")),

@@ -8,7 +8,7 @@ use crate::listing::Target;
 use crate::listings::runner_path;
 use crate::tools;
 use anyhow::{Context, Result, bail};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -74,16 +74,13 @@ pub fn print(root: &Path) -> Result<()> {
     // section that wasm-opt reads the enabled features from, so they are named.
     let stripped = root.join("target/wasm32-wasip1/size-strip/hello.wasm");
     let optimised = out_dir.join("hello.wasm-opt.wasm");
-    let wasm_opt = tools::find(root, "binaryen")?.path();
-    run_tool(
-        root,
-        Command::new(&wasm_opt)
-            .arg("-Oz")
-            .arg("--enable-bulk-memory")
-            .arg(&stripped)
-            .arg("-o")
-            .arg(&optimised),
-    )?;
+    let mut wasm_opt = Command::new(tools::find(root, "binaryen")?.path());
+    wasm_opt
+        .args(["-Oz", "--enable-bulk-memory"])
+        .arg(&stripped)
+        .arg("-o")
+        .arg(&optimised);
+    run_tool(root, wasm_opt)?;
     says_hello(root, &optimised)?;
     rows.push(Row {
         step: "`wasm-opt -Oz`".into(),
@@ -92,14 +89,9 @@ pub fn print(root: &Path) -> Result<()> {
         wasip2: None,
     });
     let floor = out_dir.join("hello-wat.wasm");
-    let wat2wasm = tools::find(root, "wabt")?.path();
-    run_tool(
-        root,
-        Command::new(&wat2wasm)
-            .arg(root.join(WAT_FLOOR))
-            .arg("-o")
-            .arg(&floor),
-    )?;
+    let mut wat2wasm = Command::new(tools::find(root, "wabt")?.path());
+    wat2wasm.arg(root.join(WAT_FLOOR)).arg("-o").arg(&floor);
+    run_tool(root, wat2wasm)?;
     says_hello(root, &floor)?;
     rows.push(Row {
         step: "hand-written WAT".into(),
@@ -198,16 +190,15 @@ fn len(path: &Path) -> Result<u64> {
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     let mut cmd = Command::new("cargo");
-    cmd.current_dir(root).args(args);
-    run_tool(root, &mut cmd)
+    cmd.args(args);
+    run_tool(root, cmd)
 }
 
 /// Runs a build step; its failure, with what it printed, names the step.
-fn run_tool(root: &Path, cmd: &mut Command) -> Result<()> {
+fn run_tool(root: &Path, mut cmd: Command) -> Result<()> {
+    cmd.current_dir(root);
     let what = format!("{cmd:?}");
-    let mut owned = Command::new(cmd.get_program());
-    owned.args(cmd.get_args()).current_dir(root);
-    let run = capture(owned, None, Duration::from_secs(600))?;
+    let run = capture(cmd, None, Duration::from_secs(600))?;
     if run.code != 0 {
         bail!("sizes: {what} exited with {}:\n{}", run.code, run.output);
     }
@@ -215,7 +206,7 @@ fn run_tool(root: &Path, cmd: &mut Command) -> Result<()> {
 }
 
 /// A smaller module that no longer works would make the table meaningless.
-fn says_hello(root: &Path, wasm: &PathBuf) -> Result<()> {
+fn says_hello(root: &Path, wasm: &Path) -> Result<()> {
     let mut cmd = Command::new(runner_path(root));
     cmd.current_dir(root).arg(wasm);
     let run = capture(cmd, None, Duration::from_secs(60))?;

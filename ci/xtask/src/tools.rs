@@ -103,13 +103,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
 pub fn path_with_pinned_first(root: &Path) -> Result<std::ffi::OsString> {
     let mut paths = vec![];
     for t in pinned(root)? {
-        if !t.path().is_file() {
-            bail!(
-                "the pinned tool {} (ci/tools.toml) is not installed at {}; run `ci/book setup`",
-                t.describe(),
-                t.path().display()
-            );
-        }
+        t.require_installed()?;
         paths.push(t.bin_dir());
     }
     paths.extend(std::env::split_paths(
@@ -167,14 +161,8 @@ impl Tool {
     /// version: a cache entry that was changed by hand, or a build that does not start, is
     /// caught here rather than as a puzzling page.
     pub fn verify(&self) -> Result<()> {
+        self.require_installed()?;
         let path = self.path();
-        if !path.is_file() {
-            bail!(
-                "the pinned tool {} (ci/tools.toml) is not installed at {}; run `ci/book setup`",
-                self.describe(),
-                path.display()
-            );
-        }
         let Some(expected) = &self.version_text else {
             return Ok(());
         };
@@ -214,6 +202,18 @@ impl Tool {
 
     pub fn installed(&self) -> bool {
         self.path().is_file()
+    }
+
+    /// Fails, naming the tool and how to install it, unless it is in the cache.
+    fn require_installed(&self) -> Result<()> {
+        if !self.installed() {
+            bail!(
+                "the pinned tool {} (ci/tools.toml) is not installed at {}; run `ci/book setup`",
+                self.describe(),
+                self.path().display()
+            );
+        }
+        Ok(())
     }
 
     /// Installs the tool into its cache directory unless it is there already.

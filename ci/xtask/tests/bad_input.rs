@@ -396,14 +396,7 @@ fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built()
         "# A\n\n<!-- cmdrun --strict sh -c 'echo partial; exit 3' -->\n",
     )
     .unwrap();
-    let tools = xtask::tools::pinned(&real).unwrap();
-    let mut path = vec![];
-    for t in &tools {
-        path.push(t.bin_dir());
-    }
-    path.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
+    let path = xtask::tools::path_with_pinned_first(&real).unwrap();
     let mdbook = xtask::tools::find(&real, "mdbook").unwrap().path();
     assert!(
         mdbook.is_file(),
@@ -413,7 +406,7 @@ fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built()
     let status = std::process::Command::new(mdbook)
         .arg("build")
         .current_dir(&root)
-        .env("PATH", std::env::join_paths(path).unwrap())
+        .env("PATH", path)
         .output()
         .unwrap();
     assert!(
