@@ -1,36 +1,57 @@
 #!/usr/bin/env bash
 # Times what a new reader or CI goes through, on this machine, and prints the figures:
-#   fresh clone -> `ci/book test` passed, and fresh clone -> `ci/book serve` answering.
-# Usage: ci/measure-fresh-clone.sh [--cold]
-#   --cold  start from an empty tool cache (every pinned tool is built, as on a new machine);
-#           without it, the cache in ~/.cache/wasi-exploration is reused, as on a second clone.
-# The crates.io download cache (~/.cargo/registry) is reused either way.
+#   fresh clone -> `ci/book test` passed;
+#   fresh clone -> `ci/book serve` answering (the first page), then showing live output.
+# Usage: ci/measure-fresh-clone.sh [--cold] [--serve-only]
+#   --cold        as on a new machine: each run starts from an empty cache of its own (every
+#                 pinned tool is built, and no compiled dependency is shared with other clones);
+#                 without it, ~/.cache/wasi-exploration is reused, as on a second clone.
+#   --serve-only  skip the test run.
+# The toolchains (rustup) and the crates.io download cache (~/.cargo/registry) are reused.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d)
-label="warm tool cache"
-if [ "${1:-}" = "--cold" ]; then
-  export WASI_BOOK_CACHE=$work/cache
-  label="empty tool cache"
-fi
+cold=no serve_only=no
+for a in "$@"; do
+  case $a in
+    --cold) cold=yes ;;
+    --serve-only) serve_only=yes ;;
+    *) echo "usage: $0 [--cold] [--serve-only]" >&2; exit 2 ;;
+  esac
+done
+label="warm cache (tools and compiled dependencies)"
+[ $cold = yes ] && label="empty cache for each run"
 port=3917
 echo "measure: machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $label; scratch: $work"
 
-git clone -q "$repo" "$work/test"
-start=$(date +%s)
-if ! (cd "$work/test" && ci/book test >"$work/test.log" 2>&1); then
-  echo "measure: ci/book test FAILED; log: $work/test.log" >&2
-  exit 1
+# The cache a run uses: a new empty one per run with --cold, else the machine's.
+cache_for() { if [ $cold = yes ]; then echo "$work/cache-$1"; else echo "${WASI_BOOK_CACHE:-}"; fi; }
+with_cache() { local c; c=$(cache_for "$1"); shift; if [ -n "$c" ]; then WASI_BOOK_CACHE=$c "$@"; else "$@"; fi; }
+
+if [ $serve_only = no ]; then
+  git clone -q "$repo" "$work/test"
+  start=$(date +%s)
+  if ! (cd "$work/test" && with_cache test ci/book test >"$work/test.log" 2>&1); then
+    echo "measure: ci/book test FAILED; log: $work/test.log" >&2
+    exit 1
+  fi
+  echo "measure: fresh clone -> ci/book test passed: $(( $(date +%s) - start )) s ($(tail -n 1 "$work/test.log"))"
 fi
-echo "measure: fresh clone -> ci/book test passed: $(( $(date +%s) - start )) s ($(tail -n 1 "$work/test.log"))"
 
 git clone -q "$repo" "$work/serve"
 start=$(date +%s)
-(cd "$work/serve" && WASI_BOOK_PORT=$port exec ci/book serve >"$work/serve.log" 2>&1) &
+(cd "$work/serve" && WASI_BOOK_PORT=$port with_cache serve ci/book serve >"$work/serve.log" 2>&1) &
 server=$!
+first=""
 # Bounded: give up after 40 minutes.
 for _ in $(seq 1 2400); do
-  if curl -sf "http://127.0.0.1:$port/hello-wasi.html" | grep -q "Hello, WASI!"; then
+  page=$(curl -sf "http://127.0.0.1:$port/hello-wasi.html" || true)
+  if [ -z "$first" ] && [ -n "$page" ]; then
+    first=$(( $(date +%s) - start ))
+    echo "measure: fresh clone -> first page served: $first s"
+  fi
+  if [ -n "$page" ] && grep -q "Hello, WASI!" <<<"$page" \
+    && ! grep -q -e "Recorded output\." -e "Live output on its way" <<<"$page"; then
     echo "measure: fresh clone -> book served with live outputs: $(( $(date +%s) - start )) s"
     break
   fi

@@ -7,5 +7,6 @@ pub mod exec;
 pub mod listing;
 pub mod listings;
 pub mod outdated;
+pub mod render;
 pub mod sizes;
 pub mod tools;

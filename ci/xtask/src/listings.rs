@@ -147,7 +147,8 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
         names.extend(extra.iter().filter(|(_, t)| *t == target).map(|(n, _)| *n));
         if !names.is_empty() {
             let mut cmd = Command::new("cargo");
-            cmd.current_dir(root).arg("build").arg("--quiet");
+            // Not --quiet: on a first run this is minutes, and cargo's progress says how far.
+            cmd.current_dir(root).arg("build");
             match target.triple() {
                 Some(triple) => cmd.args(["--target", triple]),
                 None => cmd.arg("--release"),
@@ -165,13 +166,15 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
             }
         }
         for l in listings.iter().filter(buildable).filter(alone) {
-            let out = build_one(root, l, target)?;
-            if !out.status.success() {
+            // cargo's own output, progress and errors, straight to the terminal.
+            let status = build_command(root, l, target, false)
+                .status()
+                .context("cannot run cargo")?;
+            if !status.success() {
                 bail!(
-                    "{}: `{}` failed:\n{}",
+                    "{}: `{}` failed (see the compiler output above)",
                     l.name,
-                    l.build_command(target),
-                    String::from_utf8_lossy(&out.stderr)
+                    l.build_command(target)
                 );
             }
         }
@@ -179,14 +182,21 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
     Ok(())
 }
 
-/// Builds one listing exactly as the book says to (see `Listing::build_invocation`).
-fn build_one(root: &Path, listing: &Listing, target: Target) -> Result<std::process::Output> {
+/// The command that builds one listing exactly as the book says to (see
+/// `Listing::build_invocation`).
+/// `quiet: false` drops the book's `-q`, so that cargo shows its progress.
+fn build_command(root: &Path, listing: &Listing, target: Target, quiet: bool) -> Command {
     let mut cmd = Command::new("cargo");
-    cmd.current_dir(root).args(listing.build_invocation(target));
+    cmd.current_dir(root).args(
+        listing
+            .build_invocation(target)
+            .into_iter()
+            .filter(|a| quiet || a != "-q"),
+    );
     if let Some(flags) = listing.rustflags_env() {
         cmd.env("RUSTFLAGS", flags);
     }
-    cmd.output().context("cannot run cargo")
+    cmd
 }
 
 /// Rebuilds one listing if any file its build reads is newer than its artifact (the `show` fast
@@ -218,7 +228,9 @@ pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<
             );
         }
     }
-    let out = build_one(root, listing, target)?;
+    let out = build_command(root, listing, target, true)
+        .output()
+        .context("cannot run cargo")?;
     if !out.status.success() {
         bail!(
             "listing `{}` ({}) does not build:\n{}",

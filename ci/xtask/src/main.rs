@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
-use xtask::{book, builds, exec, listings, outdated, sizes, tools};
+use xtask::{book, builds, exec, listings, outdated, render, sizes, tools};
 
 const HELP: &str = "\
 usage: ci/book <command>   (or: cargo xtask <command>)
@@ -16,8 +16,15 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   test                set everything up, then run every test (listings, book, links, snippets)
   setup               install the pinned tools, build the runner and every listing
   bless [LISTING...]  re-record the transcripts (output.<target>.txt) of all or some listings
+  check LISTING [TARGET [RUN]]
+                      check one listing, in seconds once the runner is built: build it, run it
+                      against its transcript, run the `cargo run` and `wasmtime run` lines its
+                      page prints, and compare its `Run it:` comment with them
   show DIR TARGET [RUN]
                       print a listing's commands and live output as markdown (used by the book)
+  show --recorded DIR TARGET [RUN]
+                      the same with the transcript recorded in the repository, which the tests
+                      check (for a run whose live output the page already shows)
   sh [--exit N] 'COMMAND'
                       run a command from the repository root; print it and its output as
                       markdown; fail unless it exits with N (default 0)
@@ -49,21 +56,40 @@ fn main() {
     // SAFETY: the first statement of main, before any thread exists.
     unsafe { std::env::set_var("CARGO_TARGET_DIR", root().join("target")) };
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // The commands that build: one checkout at a time per build directory, since `target/` may
+    // be shared by every clone on this machine (see `ci/book`). `show` and `sh` run inside them.
+    let _lock = match args.first().map(String::as_str) {
+        Some("serve" | "test" | "setup" | "bless" | "check" | "measure") => match lock_target() {
+            Ok(lock) => Some(lock),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                std::process::exit(1);
+            }
+        },
+        _ => None,
+    };
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("setup") => setup(&root()).map(|_| ()),
         Some("bless") => bless(&args[1..]),
-        Some("show") if args.len() == 3 || args.len() == 4 => show(
-            &args[1],
-            &args[2],
-            args.get(3).map(String::as_str).unwrap_or(""),
-        ),
-        Some("sh") if args.len() == 2 => shell(&args[1], 0, None),
-        Some("sh") if args.len() == 4 && args[1] == "--fails" => shell(&args[3], 0, Some(&args[2])),
-        Some("sh") if args.len() == 3 && args[1] == "--markdown" => shell_markdown(&args[2]),
+        Some("check") if args.len() >= 2 && args.len() <= 4 => check(&args[1..]),
+        Some("show") if args.len() == 3 || args.len() == 4 => show(&args, false),
+        Some("show")
+            if args.get(1).is_some_and(|a| a == "--recorded")
+                && (args.len() == 4 || args.len() == 5) =>
+        {
+            show(&[&args[..1], &args[2..]].concat(), true)
+        }
+        Some("sh") if args.len() == 2 => shell(&args, &args[1], Shell::Exits(0)),
+        Some("sh") if args.len() == 4 && args[1] == "--fails" => {
+            shell(&args, &args[3], Shell::Fails(&args[2]))
+        }
+        Some("sh") if args.len() == 3 && args[1] == "--markdown" => {
+            shell(&args, &args[2], Shell::Markdown)
+        }
         Some("sh") if args.len() == 4 && args[1] == "--exit" => match args[2].parse() {
-            Ok(code) => shell(&args[3], code, None),
+            Ok(code) => shell(&args, &args[3], Shell::Exits(code)),
             Err(_) => Err(anyhow::anyhow!(
                 "sh --exit takes a number, not `{}`",
                 args[2]
@@ -83,6 +109,27 @@ fn main() {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// An exclusive lock on the build directory, held until the command ends. `target/` is shared
+/// by every clone on this machine when `ci/book` made it a link into the cache: two checkouts
+/// building at once would overwrite each other's listings (`target/wasm32-wasip1/debug/*.wasm`),
+/// so the second one waits.
+fn lock_target() -> Result<std::fs::File> {
+    let target = root().join("target");
+    std::fs::create_dir_all(&target)?;
+    let path = target.join(".checkout-lock");
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    if file.try_lock().is_err() {
+        eprintln!(
+            "xtask: waiting for another command using this build directory ({}) to finish…",
+            target.canonicalize().unwrap_or(target).display()
+        );
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+    }
+    Ok(file)
 }
 
 /// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
@@ -109,12 +156,7 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
     };
     step(
         "building the runner (wasmtime 48 in release: about 5 minutes on 2 cores the first time)",
-        || {
-            cargo(
-                root,
-                &["build", "--quiet", "--release", "-p", "wasi-runner"],
-            )
-        },
+        || cargo(root, &["build", "--release", "-p", "wasi-runner"]),
     )
     .context("building the runner; run the command again to retry")?;
     // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
@@ -148,7 +190,11 @@ fn step<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let out = f();
     match &out {
         Ok(_) => eprintln!("xtask: done in {} s", started.elapsed().as_secs()),
-        Err(_) => eprintln!("xtask: failed after {} s", started.elapsed().as_secs()),
+        Err(_) => eprintln!(
+            "xtask: failed after {} s: {what}. The error follows; once it is mended, run the \
+             same command again (finished steps are not redone).",
+            started.elapsed().as_secs()
+        ),
     }
     out
 }
@@ -169,29 +215,63 @@ fn check_targets() -> Result<()> {
     Ok(())
 }
 
-/// The pinned nightly and its targets, for the listings built with it.
+/// The pinned nightly and its targets, for the listings built with it: installed with rustup
+/// when anything is missing (here rather than in `ci/book`, so that `serve` shows the first page
+/// before it downloads a second toolchain).
 fn check_nightly(root: &Path) -> Result<()> {
     let (channel, targets) = listing::nightly_pin(root)?;
-    let out = Command::new("rustup")
-        .args(["run", &channel, "rustc", "--print", "sysroot"])
-        .output();
-    let sysroot = match out {
-        Ok(o) if o.status.success() => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
-        _ => bail!(
-            "the pinned nightly `{channel}` ({}) is not installed; run `ci/book setup`, or \
-             `rustup toolchain install {channel} --target {}`",
-            listing::NIGHTLY_PIN,
-            targets.join(" --target ")
-        ),
-    };
-    for t in &targets {
-        if !sysroot.join("lib/rustlib").join(t).is_dir() {
-            bail!(
-                "the pinned nightly `{channel}` has no {t} target; run `rustup target add --toolchain {channel} {t}`"
-            );
+    let has_all = || {
+        let out = Command::new("rustup")
+            .args(["run", &channel, "rustc", "--print", "sysroot"])
+            .output();
+        match out {
+            Ok(o) if o.status.success() => {
+                let sysroot = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+                targets
+                    .iter()
+                    .all(|t| sysroot.join("lib/rustlib").join(t).is_dir())
+            }
+            _ => false,
         }
+    };
+    if has_all() {
+        return Ok(());
     }
-    Ok(())
+    let mut args = vec![
+        "toolchain",
+        "install",
+        "--profile",
+        "minimal",
+        "--no-self-update",
+        &channel,
+    ];
+    for t in &targets {
+        args.extend(["--target", t]);
+    }
+    step(
+        &format!(
+            "installing Rust {channel} (pinned in {}; once): rustup {}",
+            listing::NIGHTLY_PIN,
+            args.join(" ")
+        ),
+        || {
+            let status = Command::new("rustup")
+                .args(&args)
+                .status()
+                .context("cannot run rustup")?;
+            if !status.success() || !has_all() {
+                bail!(
+                    "could not install the pinned nightly `{channel}` with {} (pinned in {}); \
+                     rustup may no longer serve that toolchain or one of its targets: pin \
+                     another in {}",
+                    targets.join(", "),
+                    listing::NIGHTLY_PIN,
+                    listing::NIGHTLY_PIN
+                );
+            }
+            Ok(())
+        },
+    )
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
@@ -206,28 +286,103 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// Runs mdbook from the pinned install, with the pinned preprocessors first on PATH and
+/// mdbook from the pinned install, with the pinned preprocessors first on PATH and
 /// `$WASI_BOOK` pointing at this binary for the book's `cmdrun` lines.
-fn mdbook(root: &Path, args: &[&str]) -> Result<std::process::ExitStatus> {
+fn mdbook(root: &Path, args: &[&str]) -> Result<Command> {
     let mdbook = tools::find(root, "mdbook")?;
-    Command::new(mdbook.path())
-        .current_dir(root)
+    let mut cmd = Command::new(mdbook.path());
+    cmd.current_dir(root)
         .args(args)
         .env("PATH", tools::path_with_pinned_first(root)?)
-        .env("WASI_BOOK", std::env::current_exe()?)
-        .status()
-        .context("cannot run mdbook")
+        .env("WASI_BOOK", std::env::current_exe()?);
+    Ok(cmd)
 }
 
+/// Serves the book as soon as mdbook can, then builds what live outputs need.
+///
+/// On a first run, building the runner and the listings takes many minutes, and reading should
+/// not wait for it: mdbook and its cmdrun preprocessor are installed first, the book is served
+/// at once in preview (each listing's committed transcript, checked by `ci/book test`, under a
+/// note that says so; see `render`), and setup runs beside it. When setup is done, the book is
+/// rebuilt with live output and the open pages reload.
 fn serve() -> Result<()> {
     let root = root();
-    setup(&root)?;
+    let reading: Vec<tools::Tool> = tools::pinned(&root)?
+        .into_iter()
+        .filter(|t| t.krate == "mdbook" || t.krate == "mdbook-cmdrun")
+        .collect();
+    if reading.iter().any(|t| !t.installed()) {
+        step(
+            "installing mdbook and mdbook-cmdrun, what reading needs (the first time: about 2 minutes on 2 cores)",
+            || {
+                let installs: Vec<_> = reading
+                    .iter()
+                    .filter(|t| !t.installed())
+                    .cloned()
+                    .map(|t| {
+                        let root = root.clone();
+                        std::thread::spawn(move || t.ensure(&root))
+                    })
+                    .collect();
+                installs.into_iter().try_for_each(|i| {
+                    i.join()
+                        .map_err(|_| anyhow::anyhow!("a tool installer panicked"))?
+                })
+            },
+        )
+        .context("installing what reading needs; run `ci/book serve` again to retry")?;
+    }
+    for t in &reading {
+        t.verify()?;
+    }
+    // Live output is ready when this file exists (one per serve, so a serve that was stopped
+    // half-way leaves nothing that a later one would trust).
+    let target = root.join("target");
+    std::fs::create_dir_all(&target)?;
+    for old in std::fs::read_dir(&target)?.flatten() {
+        if old
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".serve-ready-")
+        {
+            let _ = std::fs::remove_file(old.path());
+        }
+    }
+    let ready = target.join(format!(".serve-ready-{}", std::process::id()));
     let port = std::env::var("WASI_BOOK_PORT").unwrap_or_else(|_| "3000".into());
-    eprintln!("xtask: serving the book on http://127.0.0.1:{port} (Ctrl-C stops it)");
-    let status = mdbook(
-        &root,
-        &["serve", "--hostname", "127.0.0.1", "--port", &port],
-    )?;
+    let mut path: Vec<PathBuf> = reading.iter().map(|t| t.bin_dir()).collect();
+    path.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let mdbook_path = tools::find(&root, "mdbook")?.path();
+    let mut server = Command::new(mdbook_path)
+        .current_dir(&root)
+        .args(["serve", "--hostname", "127.0.0.1", "--port", &port])
+        .env("PATH", std::env::join_paths(path)?)
+        .env("WASI_BOOK", std::env::current_exe()?)
+        .env(render::PREVIEW_ENV, &ready)
+        .spawn()
+        .context("cannot run mdbook")?;
+    eprintln!(
+        "xtask: serving the book on http://127.0.0.1:{port} (Ctrl-C stops it); its pages show \
+         recorded output until the build below is done, then reload with live output"
+    );
+    if let Err(e) = setup(&root) {
+        let _ = server.kill();
+        let _ = server.wait();
+        return Err(e.context("setup failed, so the book cannot show live output; stopped serving"));
+    }
+    std::fs::write(&ready, "")?;
+    // mdbook's watcher polls book.toml's modification time: a new one rebuilds the book.
+    std::fs::File::options()
+        .write(true)
+        .open(root.join("book.toml"))?
+        .set_modified(std::time::SystemTime::now())?;
+    eprintln!(
+        "xtask: the build is done; the book is rebuilding with live output (the first time, \
+         every listing and the benchmark run: about a minute), and open pages reload by themselves"
+    );
+    let status = server.wait()?;
     if !status.success() {
         bail!("mdbook serve failed ({status})");
     }
@@ -262,6 +417,23 @@ impl Report {
         }
     }
 
+    /// Prints every failure in full, then the closing count; exits with 1 if anything failed.
+    fn finish(self, started: Instant) -> Result<()> {
+        let failed = self.failures.len();
+        if failed > 0 {
+            eprintln!("\n---- failures ----");
+            for f in &self.failures {
+                eprintln!("{f}\n");
+            }
+        }
+        eprintln!("\nfinished in {} s", started.elapsed().as_secs());
+        println!("xtask: {} passed, {} failed", self.passed, failed);
+        if failed > 0 {
+            std::process::exit(1);
+        }
+        Ok(())
+    }
+
     /// Runs `cargo ARGS` at the root (its output goes straight to the terminal) and records
     /// whether it succeeded under `name`.
     fn cargo(&mut self, root: &Path, name: &str, args: &[&str]) -> Result<()> {
@@ -283,6 +455,10 @@ impl Report {
 }
 
 fn test() -> Result<()> {
+    // Every embedded output runs live: the tests never read the cache of outputs that serving
+    // uses (`render`). Set before any thread starts; the book build and the tests inherit it.
+    // SAFETY: no other thread exists yet.
+    unsafe { std::env::set_var(render::FRESH_ENV, "1") };
     let root = root();
     let started = Instant::now();
     let all = setup(&root)?;
@@ -378,7 +554,9 @@ fn test() -> Result<()> {
     // The book itself: every embedded command runs live; then every internal link and anchor
     // of the built pages is followed.
     let _ = std::fs::remove_dir_all(root.join("book"));
-    let status = mdbook(&root, &["build"])?;
+    let status = mdbook(&root, &["build"])?
+        .status()
+        .context("cannot run mdbook")?;
     let mut problems = vec![];
     if !status.success() {
         problems.push(format!(
@@ -397,19 +575,45 @@ fn test() -> Result<()> {
         problems,
     );
 
-    let failed = report.failures.len();
-    if failed > 0 {
-        eprintln!("\n---- failures ----");
-        for f in &report.failures {
-            eprintln!("{f}\n");
+    report.finish(started)
+}
+
+/// `check LISTING [TARGET [RUN]]`: what `ci/book test` checks of one listing, without the
+/// rest of the suite (no tool installs, no other listing built).
+fn check(args: &[String]) -> Result<()> {
+    let root = root();
+    let started = Instant::now();
+    let all = listings::discover(&root)?;
+    let l = select(&all, &args[..1])?[0];
+    let target = args.get(1).map(|t| Target::parse(t)).transpose()?;
+    let run_name = args.get(2).map(String::as_str);
+    if l.spec.toolchain == Toolchain::Nightly {
+        check_nightly(&root)?;
+    }
+    step("building the runner, if it changed", || {
+        cargo(&root, &["build", "--release", "-p", "wasi-runner"])
+    })?;
+    let mut report = Report::default();
+    let runs: Vec<_> = l
+        .runs()
+        .into_iter()
+        .filter(|(_, t)| target.is_none_or(|want| want == *t))
+        .filter(|(r, _)| run_name.is_none_or(|want| want == r.name))
+        .collect();
+    if runs.is_empty() {
+        bail!("listing `{}` has no such run ({})", l.name, args.join(" "));
+    }
+    for (run, t) in runs {
+        if l.spec.build == Build::Ok {
+            listings::build_if_stale(&root, l, t)?;
         }
+        report.record(&l.describe(run, t), listings::check(&root, l, run, t));
     }
-    eprintln!("\nfinished in {} s", started.elapsed().as_secs());
-    println!("xtask: {} passed, {} failed", report.passed, failed);
-    if failed > 0 {
-        std::process::exit(1);
-    }
-    Ok(())
+    report.record(
+        &format!("listing `{}`: its Run it comment", l.name),
+        book::run_it_comment(&root, l),
+    );
+    report.finish(started)
 }
 
 fn select<'a>(all: &'a [Listing], names: &[String]) -> Result<Vec<&'a Listing>> {
@@ -445,9 +649,36 @@ fn bless(names: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Prints an embedded command's markdown. It comes from the cache when nothing the output
+/// depends on changed since it was last produced (see `render`); otherwise `produce` runs, its
+/// markdown is printed whatever happened (cmdrun shows it under its error), and stored only if
+/// the command did what the page declares.
+fn embedded(
+    key: impl Fn() -> render::Key,
+    produce: impl FnOnce() -> (String, Result<()>),
+) -> Result<()> {
+    let root = root();
+    if let Some(md) = render::cached(&root, &key()) {
+        print!("{md}");
+        return Ok(());
+    }
+    let (md, outcome) = produce();
+    print!("{md}");
+    outcome?;
+    render::store(&root, &key(), &md)
+}
+
 /// Markdown for one listing run: the command to copy, the live transcript, and the official
 /// CLI's equivalent (or why there is none). Fails if the run's exit code is not the declared one.
-fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
+/// While `ci/book serve` is still building, the committed transcript instead, under a note;
+/// with `recorded`, always that (for a run whose live output the page shows elsewhere, such as
+/// the benchmark's: one run per build).
+fn show(args: &[String], recorded: bool) -> Result<()> {
+    let (dir, target, run_name) = (
+        &args[1],
+        &args[2],
+        args.get(3).map(String::as_str).unwrap_or(""),
+    );
     let root = root();
     let target = Target::parse(target)?;
     let l = Listing::from_manifest(&root, Path::new(dir))?;
@@ -458,42 +689,66 @@ fn show(dir: &str, target: &str, run_name: &str) -> Result<()> {
     if !l.spec.targets_of(run).contains(&target) {
         bail!("{} is not declared", l.describe(run, target));
     }
-    if l.spec.build == Build::Ok {
-        listings::build_if_stale(&root, &l, target)?;
-    }
-    let (transcript, captured) = listings::run_listing(&root, &l, run, target)?;
-    let mut md = run
+    let banner = run
         .failure
         .as_deref()
         .map(book::failure_banner)
         .unwrap_or_default();
-    md.push_str(&format!(
-        "```sh\n{}\n```\n\n```console\n{transcript}```\n",
-        l.reader_command(run, target)
-    ));
-    if l.spec.build == Build::Ok {
+    let wasmtime = || {
+        if l.spec.build != Build::Ok {
+            return String::new();
+        }
         match l.wasmtime_command(run, target) {
-            Ok(w) => md.push_str(&format!(
+            Ok(w) => format!(
                 "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}\n{w}\n```\n",
                 l.build_command(target)
-            )),
+            ),
             Err(why) if target != Target::Host => {
-                md.push_str(&format!("\n*No `wasmtime run` equivalent: {why}.*\n"))
+                format!("\n*No `wasmtime run` equivalent: {why}.*\n")
             }
-            Err(_) => {}
+            Err(_) => String::new(),
         }
-        let declared = run.exit_code.for_target(target);
-        if captured.code != declared {
-            print!("{md}");
-            bail!(
-                "{} exited with {} but declares `exit-code = {declared}`",
-                l.describe(run, target),
-                captured.code
-            );
-        }
+    };
+    let command = l.reader_command(run, target);
+    if recorded || render::previewing() {
+        let transcript = std::fs::read_to_string(root.join(l.transcript_path(run, target)))
+            .with_context(|| format!("{} has no transcript", l.describe(run, target)))?;
+        let note = match recorded {
+            true => render::transcript_note(),
+            false => render::recorded_note(),
+        };
+        print!(
+            "{banner}{note}```sh\n{command}\n```\n\n```console\n{transcript}```\n{}",
+            wasmtime()
+        );
+        return Ok(());
     }
-    print!("{md}");
-    Ok(())
+    embedded(
+        || render::Key::show(&root, &l, args),
+        || {
+            let mut md = banner.clone();
+            let outcome = (|| {
+                if l.spec.build == Build::Ok {
+                    listings::build_if_stale(&root, &l, target)?;
+                }
+                let (transcript, captured) = listings::run_listing(&root, &l, run, target)?;
+                md.push_str(&format!(
+                    "```sh\n{command}\n```\n\n```console\n{transcript}```\n"
+                ));
+                md.push_str(&wasmtime());
+                let declared = run.exit_code.for_target(target);
+                if l.spec.build == Build::Ok && captured.code != declared {
+                    bail!(
+                        "{} exited with {} but declares `exit-code = {declared}`",
+                        l.describe(run, target),
+                        captured.code
+                    );
+                }
+                Ok(())
+            })();
+            (md, outcome)
+        },
+    )
 }
 
 /// How long an embedded shell command may run (the benchmark takes a few seconds; a first
@@ -516,41 +771,66 @@ fn run_sh(command: &str) -> Result<exec::Captured> {
     })
 }
 
-/// Markdown for a tool command run live from the repository root (for example inspecting a
-/// listing's artifact): the command to copy and its transcript. Fails unless it exits with
-/// `expect` (non-zero for a command whose failure the chapter shows). A non-zero `expect`, or
-/// a `failure` reason, marks the run as a failure on purpose.
-fn shell(command: &str, expect: i32, failure: Option<&str>) -> Result<()> {
-    let run = run_sh(command)?;
-    let transcript = listings::transcript(command, &run);
-    match failure {
-        Some(why) => print!("{}", book::failure_banner(why)),
-        None if expect != 0 => {
-            print!(
-                "{}",
-                book::failure_banner(&format!(
-                    "the command exits with status {expect}, and its error is the point"
-                ))
-            )
-        }
-        None => {}
-    }
-    print!("```sh\n{command}\n```\n\n```console\n{transcript}```\n");
-    if run.code != expect {
-        bail!("`{command}` exited with {}, not {expect}", run.code);
-    }
-    Ok(())
+/// The forms of `sh`: how the command's output becomes markdown, and what it must exit with.
+enum Shell<'a> {
+    /// A transcript; the command must exit with this status (non-zero: the page marks it).
+    Exits(i32),
+    /// A transcript of a command that succeeds but shows a failure, and why.
+    Fails(&'a str),
+    /// The command prints markdown itself (a table, a chart); it must succeed.
+    Markdown,
 }
 
-/// Markdown for a command whose output is markdown itself (the benchmark's table and chart):
-/// the command to copy, then its output as is. Fails if the command fails.
-fn shell_markdown(command: &str) -> Result<()> {
-    let run = run_sh(command)?;
-    if run.code != 0 {
-        bail!("`{command}` exited with {}:\n{}", run.code, run.output);
+/// Markdown for a tool command run live from the repository root (for example inspecting a
+/// listing's artifact): the command to copy and its transcript, or (`Shell::Markdown`) its
+/// output as is. While `ci/book serve` is still building, a note instead of the output.
+fn shell(args: &[String], command: &str, form: Shell) -> Result<()> {
+    let root = root();
+    let banner = match form {
+        Shell::Fails(why) => book::failure_banner(why),
+        Shell::Exits(code) if code != 0 => book::failure_banner(&format!(
+            "the command exits with status {code}, and its error is the point"
+        )),
+        _ => String::new(),
+    };
+    let copy = format!("```sh\n{command}\n```\n\n");
+    if render::previewing() {
+        print!("{banner}{}{copy}", render::pending_note());
+        return Ok(());
     }
-    print!("```sh\n{command}\n```\n\n{}\n", run.output);
-    Ok(())
+    embedded(
+        || render::Key::sh(&root, args),
+        || {
+            let run = match run_sh(command) {
+                Ok(run) => run,
+                Err(e) => return (String::new(), Err(e)),
+            };
+            let expect = match form {
+                Shell::Exits(code) => code,
+                Shell::Fails(_) | Shell::Markdown => 0,
+            };
+            let md = match form {
+                Shell::Markdown => format!("{copy}{}\n", run.output),
+                _ => format!(
+                    "{banner}{copy}```console\n{}```\n",
+                    listings::transcript(command, &run)
+                ),
+            };
+            let outcome = match run.code == expect {
+                true => Ok(()),
+                false if matches!(form, Shell::Markdown) => Err(anyhow::anyhow!(
+                    "`{command}` exited with {}:\n{}",
+                    run.code,
+                    run.output
+                )),
+                false => Err(anyhow::anyhow!(
+                    "`{command}` exited with {}, not {expect}",
+                    run.code
+                )),
+            };
+            (md, outcome)
+        },
+    )
 }
 
 /// The "tested with" table, read from the files that pin each version.
@@ -671,6 +951,7 @@ fn measure() -> Result<()> {
             let mut run = || -> Result<()> {
                 let out = Command::new(&exe)
                     .args(["show", &dir, t.name(), &r.name])
+                    .env(render::FRESH_ENV, "1")
                     .output()?;
                 if !out.status.success() {
                     bail!("show {dir} {} failed", t.name());
@@ -725,13 +1006,18 @@ fn measure() -> Result<()> {
             );
         }
     }
-    let build = time(&mut || {
-        mdbook(&root, &["build"])?;
-        Ok(())
-    })?;
-    println!(
-        "measure: full `mdbook build` with every output embedded live: {:.2} s",
-        build / 1000.0
-    );
+    // A full build runs every embedded command; a second one, as when a chapter is saved while
+    // serving, takes every output from the cache of outputs (see `render`).
+    let _ = std::fs::remove_dir_all(root.join("target/book-outputs"));
+    for label in [
+        "first `mdbook build`, every output run live",
+        "`mdbook build` again, nothing changed (a chapter saved while serving)",
+    ] {
+        let build = time(&mut || {
+            mdbook(&root, &["build"])?.status()?;
+            Ok(())
+        })?;
+        println!("measure: {label}: {:.2} s", build / 1000.0);
+    }
     Ok(())
 }

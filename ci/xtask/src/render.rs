@@ -1,0 +1,254 @@
+//! Render: what an embedded command (`show`, `sh`) prints into a page, and two things that keep
+//! `mdbook serve` quick without ever showing a reader output the tests did not produce or check.
+//!
+//! - **A cache of outputs** (`target/book-outputs/`). mdbook-cmdrun re-runs every embedded
+//!   command on every rebuild; saving a chapter would re-run every listing and the benchmark.
+//!   Each output is stored under a key that lists everything it depends on (the files of the
+//!   listing and of what it requires, the workspace's pins, the runner and this program), so a
+//!   command runs again only when one of them changed. `ci/book test` never reads the cache
+//!   (`WASI_BOOK_FRESH=1`): the tests run everything live.
+//! - **A preview while `ci/book serve` is still building** (`WASI_BOOK_PREVIEW`). On a first run
+//!   the runner and the listings take many minutes to build; until they are ready a listing's
+//!   run shows its committed transcript, which `ci/book test` checks against a live run, under a
+//!   note that says so, and a tool's run shows a note that its output is on its way. When the
+//!   build is done, `serve` rebuilds the book and the page reloads with live output.
+
+use crate::listing::Listing;
+use crate::listings;
+use anyhow::Result;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Set by `ci/book serve` for mdbook: the path of a file that appears when setup is done.
+/// While it does not exist, embedded commands print a preview instead of running.
+pub const PREVIEW_ENV: &str = "WASI_BOOK_PREVIEW";
+/// Set to anything: run every embedded command, ignoring (and refreshing) the cache.
+pub const FRESH_ENV: &str = "WASI_BOOK_FRESH";
+
+/// Files one embedded command writes for a later one to read (the benchmark's table and its
+/// "when to use which" costs come from one run). A cached output is only valid while these hold
+/// what they held right after it was produced, so both tables always come from the same run.
+const HANDED_ON: &[&str] = &["target/reactor-bench/last-run.txt"];
+
+/// The files every output depends on: the pins, the cargo configuration and the workspace.
+const PINS: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "rust-toolchain.toml",
+    "ci/nightly-toolchain.toml",
+    "ci/tools.toml",
+    ".cargo/config.toml",
+];
+
+/// True while `ci/book serve` is still building what live outputs need.
+pub fn previewing() -> bool {
+    std::env::var_os(PREVIEW_ENV).is_some_and(|ready| !Path::new(&ready).exists())
+}
+
+/// The note a preview puts where a listing's live output will be.
+pub fn recorded_note() -> &'static str {
+    "> **Recorded output.** This machine is still building the book's listings (the first \
+     time takes about ten minutes on two cores). Until then, this is the transcript recorded \
+     in the repository, which `ci/book test` checks against a live run of the listing; \
+     values that change from run to run are shown as placeholders. The page reloads with \
+     live output when the build is done.\n\n"
+}
+
+/// The note above a transcript shown as recorded (`show --recorded`).
+pub fn transcript_note() -> &'static str {
+    "> **Recorded output.** The transcript recorded in the repository, which `ci/book test` \
+     checks against a live run on every change; values that change from run to run are shown \
+     as placeholders.\n\n"
+}
+
+/// The note a preview puts where a tool's live output will be.
+pub fn pending_note() -> &'static str {
+    "> **Live output on its way.** This command runs while the book builds, on what the \
+     book's listings build, and this machine is still building them (the first time takes \
+     about ten minutes on two cores). The page reloads with its output when the build is \
+     done.\n\n"
+}
+
+/// Everything one embedded output depends on, as text: a file's path, size and modification
+/// time per line. Two equal keys mean the command would print the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key(String);
+
+impl Key {
+    /// The key of `show` for one listing: the listing's own files and those of everything its
+    /// build reads (`listings::input_dirs`), the pins, the runner and this program.
+    pub fn show(root: &Path, listing: &Listing, args: &[String]) -> Key {
+        let mut files = vec![];
+        for dir in listings::input_dirs(root, listing) {
+            walk(&dir, &mut files);
+        }
+        Key::of(root, args, files)
+    }
+
+    /// The key of `sh`: a tool's command can read any listing's source or artifact, so every
+    /// file under `listings/` and `ci/` counts (not the book's own pages: saving a chapter
+    /// changes none of them).
+    pub fn sh(root: &Path, args: &[String]) -> Key {
+        let mut files = vec![];
+        walk(&root.join("listings"), &mut files);
+        walk(&root.join("ci"), &mut files);
+        Key::of(root, args, files)
+    }
+
+    fn of(root: &Path, args: &[String], mut files: Vec<PathBuf>) -> Key {
+        files.extend(PINS.iter().map(|p| root.join(p)));
+        files.push(listings::runner_path(root));
+        if let Ok(exe) = std::env::current_exe() {
+            files.push(exe);
+        }
+        files.sort();
+        files.dedup();
+        let mut text = format!(
+            "{}\n",
+            shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "))
+        );
+        for f in &files {
+            text.push_str(&stamp(root, f));
+        }
+        for f in HANDED_ON {
+            let content = std::fs::read(root.join(f)).unwrap_or_default();
+            let mut h = std::hash::DefaultHasher::new();
+            content.hash(&mut h);
+            text.push_str(&format!("{f} content {:016x}\n", h.finish()));
+        }
+        Key(text)
+    }
+
+    fn file_stem(&self) -> String {
+        let mut h = std::hash::DefaultHasher::new();
+        self.0.hash(&mut h);
+        format!("{:016x}", h.finish())
+    }
+}
+
+/// `path size mtime` of one file (or `path missing`).
+fn stamp(root: &Path, f: &Path) -> String {
+    let name = listings::rel(root, f);
+    match std::fs::metadata(f) {
+        Ok(m) => {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or_default();
+            format!("{name} {} {mtime}\n", m.len())
+        }
+        Err(_) => format!("{name} missing\n"),
+    }
+}
+
+/// Every file below `dir`, leaving out build output (`target`, `node_modules`) and transcripts
+/// (`output.*.txt` are what the tests compare with, not what a run reads).
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name == "target" || name == "node_modules" || name.starts_with("output.") {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk(&e.path(), files),
+            Ok(_) => files.push(e.path()),
+            Err(_) => {}
+        }
+    }
+}
+
+fn cache_dir(root: &Path) -> PathBuf {
+    root.join("target/book-outputs")
+}
+
+/// The markdown stored under `key`, unless `WASI_BOOK_FRESH` is set.
+pub fn cached(root: &Path, key: &Key) -> Option<String> {
+    if std::env::var_os(FRESH_ENV).is_some() {
+        return None;
+    }
+    let base = cache_dir(root).join(key.file_stem());
+    let stored_key = std::fs::read_to_string(base.with_extension("key")).ok()?;
+    // The file's name is a hash; the key itself is compared in full.
+    if stored_key != key.0 {
+        return None;
+    }
+    std::fs::read_to_string(base.with_extension("md")).ok()
+}
+
+/// Stores a command's markdown under `key`: the key computed after the command ran, since a
+/// command may itself change what it depends on (build an artifact, write a handed-on file).
+pub fn store(root: &Path, key: &Key, markdown: &str) -> Result<()> {
+    let dir = cache_dir(root);
+    std::fs::create_dir_all(&dir)?;
+    let base = dir.join(key.file_stem());
+    // The markdown first, then the key that makes it valid: a half-written entry never matches.
+    let tmp = dir.join(format!(".{}.tmp", std::process::id()));
+    std::fs::write(&tmp, markdown)?;
+    std::fs::rename(&tmp, base.with_extension("md"))?;
+    std::fs::write(&tmp, &key.0)?;
+    std::fs::rename(&tmp, base.with_extension("key"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-render-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("listings/ch/l/src")).unwrap();
+        std::fs::create_dir_all(dir.join("ci")).unwrap();
+        std::fs::write(dir.join("listings/ch/l/src/main.rs"), "fn main() {}\n").unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_output_is_reused_until_a_file_it_depends_on_changes() {
+        let root = scratch("reuse");
+        let args = vec!["sh".to_string(), "echo hi".to_string()];
+        let key = Key::sh(&root, &args);
+        assert_eq!(cached(&root, &key), None);
+        store(&root, &key, "hi\n").unwrap();
+        assert_eq!(
+            cached(&root, &Key::sh(&root, &args)).as_deref(),
+            Some("hi\n")
+        );
+        // Another command is another entry.
+        let other = vec!["sh".to_string(), "echo ho".to_string()];
+        assert_eq!(cached(&root, &Key::sh(&root, &other)), None);
+        // A changed source (its size here; its mtime in an editor) is a miss.
+        std::fs::write(root.join("listings/ch/l/src/main.rs"), "fn main() { }\n").unwrap();
+        assert_eq!(cached(&root, &Key::sh(&root, &args)), None);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_transcript_or_a_build_output_is_not_an_input() {
+        let root = scratch("outputs");
+        let args = vec!["sh".to_string(), "true".to_string()];
+        let key = Key::sh(&root, &args);
+        std::fs::write(root.join("listings/ch/l/output.wasip1.txt"), "$ x\n").unwrap();
+        std::fs::create_dir_all(root.join("listings/ch/l/target")).unwrap();
+        std::fs::write(root.join("listings/ch/l/target/x"), "").unwrap();
+        assert_eq!(Key::sh(&root, &args), key);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_handed_on_file_that_changed_invalidates_every_output() {
+        let root = scratch("handed-on");
+        let args = vec!["sh".to_string(), "true".to_string()];
+        let key = Key::sh(&root, &args);
+        std::fs::create_dir_all(root.join("target/reactor-bench")).unwrap();
+        std::fs::write(root.join(HANDED_ON[0]), "run 2\n").unwrap();
+        assert_ne!(Key::sh(&root, &args), key);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}

@@ -1,0 +1,119 @@
+//! What `ci/book serve` shows: a preview while it is still building (the committed transcript
+//! under a note, never a command's output that nothing checked) and, once built, outputs from
+//! the cache until something they depend on changes. Runs the real `xtask` binary on the
+//! book's own listings, as mdbook-cmdrun does.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// `xtask ARGS` with only the variables given here of the book's own (as mdbook passes them).
+fn xtask(args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.args(args)
+        .env_remove("WASI_BOOK_PREVIEW")
+        .env_remove("WASI_BOOK_FRESH");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-serve-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_preview_shows_the_committed_transcript_under_a_note_and_runs_nothing() {
+    let dir = scratch("preview");
+    let not_ready = dir.join("ready");
+    let out = stdout(&xtask(
+        &["show", "listings/hello-wasi/hello", "wasip1"],
+        &[("WASI_BOOK_PREVIEW", &not_ready)],
+    ));
+    let recorded =
+        std::fs::read_to_string(root().join("listings/hello-wasi/hello/output.wasip1.txt"))
+            .unwrap();
+    assert!(out.contains("**Recorded output.**"), "{out}");
+    assert!(out.contains(&recorded), "{out}");
+    // A tool's command has no committed transcript: the preview says its output is coming, and
+    // does not run it.
+    let witness = dir.join("ran");
+    let command = format!("touch {}", witness.display());
+    let out = stdout(&xtask(
+        &["sh", &command],
+        &[("WASI_BOOK_PREVIEW", &not_ready)],
+    ));
+    assert!(out.contains("**Live output on its way.**"), "{out}");
+    assert!(out.contains(&command), "{out}");
+    assert!(!witness.exists(), "a preview ran the command");
+    // Once the build is done, the same command runs.
+    std::fs::write(&not_ready, "").unwrap();
+    let out = stdout(&xtask(
+        &["sh", &command],
+        &[("WASI_BOOK_PREVIEW", &not_ready), ("WASI_BOOK_FRESH", &dir)],
+    ));
+    assert!(!out.contains("Live output on its way"), "{out}");
+    assert!(
+        witness.exists(),
+        "the command did not run once the build was done"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_output_comes_from_the_cache_until_fresh_is_asked_for() {
+    let dir = scratch("cache");
+    let counter = dir.join("runs");
+    // Each run appends a line and prints how many there are: a cached output repeats the count.
+    let command = format!("echo run >> {0}; wc -l < {0}", counter.display());
+    let first = stdout(&xtask(&["sh", &command], &[]));
+    let second = stdout(&xtask(&["sh", &command], &[]));
+    assert_eq!(first, second, "the second build ran the command again");
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        1
+    );
+    let fresh = stdout(&xtask(&["sh", &command], &[("WASI_BOOK_FRESH", &dir)]));
+    assert_ne!(fresh, first, "WASI_BOOK_FRESH did not run the command");
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        2
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_failed_command_is_never_cached() {
+    let dir = scratch("failed");
+    let counter = dir.join("runs");
+    let command = format!("echo run >> {0}; exit 3", counter.display());
+    for _ in 0..2 {
+        let out = xtask(&["sh", &command], &[]);
+        assert!(!out.status.success());
+    }
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        2
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
