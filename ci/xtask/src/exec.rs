@@ -19,6 +19,9 @@ const OUR_ENVIRONMENT_ONLY: &[&str] = &[
     "RUST_LIB_BACKTRACE",
     "WASI_RUNNER_FLAGS",
     "CARGO_INCREMENTAL",
+    // Cargo turns incremental compilation off when `CI` is set (rust-lang/cargo#17220, since
+    // 2026-07), and that changes the object files a linker error names (initialize-collides).
+    "CI",
     "CARGO_TERM_COLOR",
     "CARGO_TERM_VERBOSE",
     "CARGO_TERM_QUIET",
@@ -91,12 +94,13 @@ mod tests {
     fn the_callers_runner_flags_backtrace_and_cargo_settings_do_not_leak_into_a_run() {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
-            .arg("echo flags=${WASI_RUNNER_FLAGS-unset} bt=${RUST_BACKTRACE-unset} inc=${CARGO_INCREMENTAL-unset}");
+            .arg("echo flags=${WASI_RUNNER_FLAGS-unset} bt=${RUST_BACKTRACE-unset} inc=${CARGO_INCREMENTAL-unset} ci=${CI-unset}");
         cmd.env("WASI_RUNNER_FLAGS", "--dir /::/host")
             .env("RUST_BACKTRACE", "1")
-            .env("CARGO_INCREMENTAL", "0");
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CI", "true");
         let run = capture(cmd, None, Duration::from_secs(10)).unwrap();
-        assert_eq!(run.output, "flags=unset bt=unset inc=unset\n");
+        assert_eq!(run.output, "flags=unset bt=unset inc=unset ci=unset\n");
         // A command that sets the flags itself still gets them.
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
