@@ -105,5 +105,9 @@ fn write_entry(dir: &Path, path: &Path, code: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot sync {}", tmp.display()))?;
     std::fs::rename(&tmp, path)
         .with_context(|| format!("cannot move {} into place", tmp.display()))?;
+    // The rename is durable only once the directory that now names the entry is synced.
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot sync {}", dir.display()))?;
     Ok(())
 }

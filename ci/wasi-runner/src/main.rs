@@ -84,7 +84,7 @@ fn fail(msg: &str) -> ExitCode {
 fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
     let mut it = argv.into_iter();
     let mut opts = RunOptions::new(PathBuf::new());
-    opts.cache_dir = Some(default_cache_dir());
+    opts.cache_dir = default_cache_dir();
     let mut invoke: Option<String> = None;
     let mut calls: Vec<Call> = Vec::new();
     let value = |it: &mut std::vec::IntoIter<String>, flag: &str| {
@@ -186,10 +186,11 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
 }
 
 /// `target/wasi-runner-cache` beside the runner's own binary when it lives in a cargo target
-/// directory (so `cargo clean` clears it), else the user's cache directory.
-fn default_cache_dir() -> PathBuf {
+/// directory (so `cargo clean` clears it), else the user's cache directory; none (compile every
+/// time) when there is no user cache directory either: never a shared place such as /tmp.
+fn default_cache_dir() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("WASI_RUNNER_CACHE") {
-        return dir.into();
+        return Some(dir.into());
     }
     let exe = std::env::current_exe().ok();
     if let Some(target) = exe
@@ -198,11 +199,10 @@ fn default_cache_dir() -> PathBuf {
         .and_then(|p| p.parent())
         && target.join("CACHEDIR.TAG").exists()
     {
-        return target.join("wasi-runner-cache");
+        return Some(target.join("wasi-runner-cache"));
     }
     let home = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    home.join("wasi-exploration").join("wasi-runner-cache")
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(home.join("wasi-exploration").join("wasi-runner-cache"))
 }

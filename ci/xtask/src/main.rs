@@ -115,7 +115,10 @@ fn main() {
 /// by every clone on this machine when `ci/book` made it a link into the cache: two checkouts
 /// building at once would overwrite each other's listings (`target/wasm32-wasip1/debug/*.wasm`),
 /// so the second one waits.
-fn lock_target() -> Result<std::fs::File> {
+fn lock_target() -> Result<Option<std::fs::File>> {
+    if std::env::var_os("WASI_BOOK_LOCKED").is_some() {
+        return Ok(None); // `ci/book` holds it for the whole command
+    }
     let target = root().join("target");
     std::fs::create_dir_all(&target)?;
     let path = target.join(".checkout-lock");
@@ -129,7 +132,7 @@ fn lock_target() -> Result<std::fs::File> {
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
     }
-    Ok(file)
+    Ok(Some(file))
 }
 
 /// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
