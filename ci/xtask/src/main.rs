@@ -74,13 +74,13 @@ fn main() {
         Some("setup") => setup(&root()).map(|_| ()),
         Some("bless") => bless(&args[1..]),
         Some("check") if args.len() >= 2 && args.len() <= 4 => check(&args[1..]),
-        Some("show") if args.len() == 3 || args.len() == 4 => show(&args, false),
         Some("show")
             if args.get(1).is_some_and(|a| a == "--recorded")
                 && (args.len() == 4 || args.len() == 5) =>
         {
             show(&[&args[..1], &args[2..]].concat(), true)
         }
+        Some("show") if args.len() == 3 || args.len() == 4 => show(&args, false),
         Some("sh") if args.len() == 2 => shell(&args, &args[1], Shell::Exits(0)),
         Some("sh") if args.len() == 4 && args[1] == "--fails" => {
             shell(&args, &args[3], Shell::Fails(&args[2]))
