@@ -17,7 +17,8 @@ const STEPS: &[(&str, &str)] = &[
     ("dev", "`cargo build`: the debug build"),
     ("size-release", "release, without debug info"),
     ("size-opt-z", "`opt-level = \"z\"`"),
-    ("size-lto", "`lto = true`, `codegen-units = 1`"),
+    ("size-lto", "`lto = true`"),
+    ("size-cgu1", "`codegen-units = 1`"),
     ("size-abort", "`panic = \"abort\"`"),
     ("size-strip", "`strip = true`"),
 ];
@@ -112,9 +113,94 @@ pub fn print(root: &Path) -> Result<()> {
         );
     }
     println!();
-    // The debug build is over 35 times the next row: charted, it would flatten every other bar.
+    // The debug build is many times the next row: charted, it would flatten every other bar.
     println!("{}", chart(&rows[1..]));
+    println!();
+    for line in findings(&rows)? {
+        println!("{line}");
+    }
     Ok(())
+}
+
+/// What the table says, in words computed from it, so that the chapter's prose states no
+/// number of its own: how much larger the debug build is, what each later step changes, and
+/// how far the smallest Rust build is from the floor. Fails if `panic = "abort"` changed the
+/// size: the chapter explains that it cannot, because it is already the WASI targets' strategy.
+fn findings(rows: &[Row]) -> Result<Vec<String>> {
+    let [debug, release, .., opt, floor] = rows else {
+        bail!("sizes: too few rows to compare");
+    };
+    let mut out = vec![
+        "What this build measured:".to_string(),
+        String::new(),
+        format!(
+            "- The debug build is {} times the size of `size-release`'s (the wasip1 module).",
+            times(debug.wasip1, release.wasip1)
+        ),
+    ];
+    for pair in rows[1..rows.len() - 1].windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        // A profile's setting, or the tool's command.
+        let what = match after.step.starts_with("`size-") {
+            true => &after.adds,
+            false => &after.step,
+        };
+        let module = change(before.wasip1, after.wasip1);
+        out.push(match (before.wasip2, after.wasip2) {
+            (Some(b), Some(a)) if b == a && before.wasip1 == after.wasip1 => {
+                format!("- {what} changes nothing, for the module or the component.")
+            }
+            (Some(b), Some(a)) => format!(
+                "- {what} {module} for the module and {} for the component.",
+                change(b, a)
+            ),
+            _ => format!("- {what} {module} for the module (it refuses the component)."),
+        });
+        if after.step == "`size-abort`"
+            && (before.wasip1, before.wasip2) != (after.wasip1, after.wasip2)
+        {
+            bail!(
+                "sizes: `panic = \"abort\"` changed the size ({} -> {} bytes), but src/tools-size.md \
+                 explains that it changes nothing because it is already the WASI targets' panic \
+                 strategy; re-read that section",
+                before.wasip1,
+                after.wasip1
+            );
+        }
+    }
+    out.push(format!(
+        "- The hand-written floor is {} times smaller than the smallest Rust build (`wasm-opt -Oz`'s).",
+        times(opt.wasip1, floor.wasip1)
+    ));
+    Ok(out)
+}
+
+/// "saves 1,234 bytes (5.0 %)", "adds 12 bytes (0.1 %)" or "changes nothing".
+fn change(before: u64, after: u64) -> String {
+    let percent = |d: u64| d as f64 * 100.0 / before as f64;
+    match after.cmp(&before) {
+        std::cmp::Ordering::Equal => "changes nothing".into(),
+        std::cmp::Ordering::Less => format!(
+            "saves {} bytes ({:.1} %)",
+            thousands(before - after),
+            percent(before - after)
+        ),
+        std::cmp::Ordering::Greater => format!(
+            "adds {} bytes ({:.1} %)",
+            thousands(after - before),
+            percent(after - before)
+        ),
+    }
+}
+
+/// `a / b`, to one decimal below ten, whole above.
+fn times(a: u64, b: u64) -> String {
+    let r = a as f64 / b.max(1) as f64;
+    if r < 10.0 {
+        format!("{r:.1}")
+    } else {
+        format!("{r:.0}")
+    }
 }
 
 /// A horizontal bar chart, one group per step (wasip1, then wasip2), scaled to the largest.
@@ -230,6 +316,53 @@ mod tests {
         assert_eq!(thousands(7), "7");
         assert_eq!(thousands(1234), "1,234");
         assert_eq!(thousands(2263368), "2,263,368");
+    }
+
+    fn row(step: &str, adds: &str, wasip1: u64, wasip2: Option<u64>) -> Row {
+        Row {
+            step: step.into(),
+            adds: adds.into(),
+            wasip1,
+            wasip2,
+        }
+    }
+
+    #[test]
+    fn the_findings_are_computed_from_the_table() {
+        let rows = [
+            row("`dev`", "debug", 2_000_000, Some(2_100_000)),
+            row("`size-release`", "release", 50_000, Some(60_000)),
+            row("`size-opt-z`", "`opt-level = \"z\"`", 50_000, Some(59_000)),
+            row("`size-abort`", "`panic = \"abort\"`", 50_000, Some(59_000)),
+            row("`wasm-opt -Oz`", "binaryen", 45_000, None),
+            row("hand-written WAT", "the floor", 150, None),
+        ];
+        let lines = findings(&rows).unwrap().join("\n");
+        assert!(lines.contains("- The debug build is 40 times"), "{lines}");
+        assert!(
+            lines.contains("- `opt-level = \"z\"` changes nothing for the module and saves 1,000 bytes (1.7 %) for the component."),
+            "{lines}"
+        );
+        assert!(
+            lines.contains(
+                "- `panic = \"abort\"` changes nothing, for the module or the component."
+            ),
+            "{lines}"
+        );
+        assert!(
+            lines
+                .contains("- `wasm-opt -Oz` saves 5,000 bytes (10.0 %) for the module (it refuses"),
+            "{lines}"
+        );
+        assert!(lines.contains("floor is 300 times smaller"), "{lines}");
+        // The chapter's explanation of `panic = "abort"` holds only while it changes nothing.
+        let mut changed = rows;
+        changed[3].wasip1 = 49_000;
+        let err = format!("{:#}", findings(&changed).unwrap_err());
+        assert!(
+            err.contains("`panic = \"abort\"` changed the size"),
+            "{err}"
+        );
     }
 
     #[test]
