@@ -31,29 +31,20 @@ fn main() {
 
 /// Blanks the lines of every fenced block whose non-empty lines are all `{{#...include ...}}`.
 fn without_included_blocks(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].trim_start().starts_with("```") {
-            let start = i;
-            let mut end = i + 1;
-            while end < lines.len() && !lines[end].trim_start().starts_with("```") {
-                end += 1;
+    let mut out: Vec<String> = text.lines().map(str::to_string).collect();
+    for fence in book_common::fences(text) {
+        let only_includes = fence.body.iter().any(|l| !l.trim().is_empty())
+            && fence
+                .body
+                .iter()
+                .all(|l| l.trim().is_empty() || l.trim().starts_with("{{#"));
+        if only_includes {
+            // The opening fence, the body and the closing fence (`line` is 1-based).
+            let first = fence.line - 1;
+            let last = (first + fence.body.len() + 1).min(out.len() - 1);
+            for line in &mut out[first..=last] {
+                line.clear();
             }
-            let body = &lines[start + 1..end.min(lines.len())];
-            let only_includes = body.iter().any(|l| !l.trim().is_empty())
-                && body
-                    .iter()
-                    .all(|l| l.trim().is_empty() || l.trim().starts_with("{{#"));
-            if only_includes {
-                for line in out.iter_mut().take((end + 1).min(lines.len())).skip(start) {
-                    line.clear();
-                }
-            }
-            i = end + 1;
-        } else {
-            i += 1;
         }
     }
     out.join("\n") + "\n"

@@ -25,7 +25,7 @@ pub mod cache;
 /// Exit code when the guest traps, is stopped at its deadline, or hits the memory cap.
 /// `wasmtime run` exits with 128 + SIGABRT for a trap on Unix; we do the same so a transcript
 /// reads the same under both.
-pub const TRAP_EXIT_CODE: i32 = 134;
+pub use book_common::TRAP_EXIT_CODE;
 
 /// A directory the guest may see: `host` on this machine, `guest` inside the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -201,8 +201,5 @@ fn default_cache_dir() -> Option<PathBuf> {
     {
         return Some(target.join("wasi-runner-cache"));
     }
-    let home = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(home.join("wasi-exploration").join("wasi-runner-cache"))
+    Some(book_common::cache_root()?.join("wasi-runner-cache"))
 }

@@ -2,11 +2,14 @@
 //! (tests/bad_input.rs). The commands themselves are in main.rs.
 
 pub mod book;
+pub mod build;
 pub mod builds;
+pub mod discover;
 pub mod exec;
 pub mod listing;
-pub mod listings;
 pub mod outdated;
 pub mod render;
+pub mod run;
 pub mod sizes;
 pub mod tools;
+pub mod verify;

@@ -6,9 +6,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The exit status of a trap, in the book's runner and in `wasmtime run` on Unix
-/// (`wasi_runner::TRAP_EXIT_CODE`).
-pub const TRAP_EXIT_CODE: i32 = 134;
+pub use book_common::TRAP_EXIT_CODE;
 
 /// Where a `build = "fails"` listing is built: it is its own workspace, so without this cargo
 /// would create a `target/` inside `listings/`.
@@ -588,7 +586,7 @@ impl Listing {
             Some(v) => Some(Spec::from_value(v).with_context(|| {
                 format!(
                     "listing `{name}` ({}): [package.metadata.{METADATA_KEY}]",
-                    rel_to(root, &manifest)
+                    rel(root, &manifest)
                 )
             })?),
         };
@@ -878,9 +876,7 @@ pub fn quote(word: &str) -> String {
     }
 }
 
-fn rel_to(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root).unwrap_or(p).display().to_string()
-}
+pub use book_common::rel;
 
 pub fn join_quoted(words: &[String]) -> String {
     words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
-use xtask::{book, builds, exec, listings, outdated, render, sizes, tools};
+use xtask::render::Shell;
+use xtask::{book, build, builds, discover, outdated, render, run, sizes, tools, verify};
 
 const HELP: &str = "\
 usage: ci/book <command>   (or: cargo xtask <command>)
@@ -78,18 +79,18 @@ fn main() {
             if args.get(1).is_some_and(|a| a == "--recorded")
                 && (args.len() == 4 || args.len() == 5) =>
         {
-            show(&[&args[..1], &args[2..]].concat(), true)
+            render::show(&root(), &[&args[..1], &args[2..]].concat(), true)
         }
-        Some("show") if args.len() == 3 || args.len() == 4 => show(&args, false),
-        Some("sh") if args.len() == 2 => shell(&args, &args[1], Shell::Exits(0)),
+        Some("show") if args.len() == 3 || args.len() == 4 => render::show(&root(), &args, false),
+        Some("sh") if args.len() == 2 => render::shell(&root(), &args, &args[1], Shell::Exits(0)),
         Some("sh") if args.len() == 4 && args[1] == "--fails" => {
-            shell(&args, &args[3], Shell::Fails(&args[2]))
+            render::shell(&root(), &args, &args[3], Shell::Fails(&args[2]))
         }
         Some("sh") if args.len() == 3 && args[1] == "--markdown" => {
-            shell(&args, &args[2], Shell::Markdown)
+            render::shell(&root(), &args, &args[2], Shell::Markdown)
         }
         Some("sh") if args.len() == 4 && args[1] == "--exit" => match args[2].parse() {
-            Ok(code) => shell(&args, &args[3], Shell::Exits(code)),
+            Ok(code) => render::shell(&root(), &args, &args[3], Shell::Exits(code)),
             Err(_) => Err(anyhow::anyhow!(
                 "sh --exit takes a number, not `{}`",
                 args[2]
@@ -138,7 +139,7 @@ fn lock_target() -> Result<Option<std::fs::File>> {
 /// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
 fn setup(root: &Path) -> Result<Vec<Listing>> {
     check_targets()?;
-    let all = listings::discover(root)?;
+    let all = discover::discover(root)?;
     if all.iter().any(|l| l.spec.toolchain == Toolchain::Nightly) {
         check_nightly(root)?;
     }
@@ -167,7 +168,7 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
     step(
         "building every listing (the first time: several minutes, Extism's wasmtime 49 among them)",
         || {
-            listings::build_all(
+            build::build_all(
                 root,
                 &all,
                 &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)],
@@ -472,7 +473,7 @@ fn test() -> Result<()> {
 
     for l in &all {
         for (run, t) in l.runs() {
-            report.record(&l.describe(run, t), listings::check(&root, l, run, t));
+            report.record(&l.describe(run, t), verify::check(&root, l, run, t));
         }
     }
     report.record(
@@ -586,7 +587,7 @@ fn test() -> Result<()> {
 fn check(args: &[String]) -> Result<()> {
     let root = root();
     let started = Instant::now();
-    let all = listings::discover(&root)?;
+    let all = discover::discover(&root)?;
     let l = select(&all, &args[..1])?[0];
     let target = args.get(1).map(|t| Target::parse(t)).transpose()?;
     let run_name = args.get(2).map(String::as_str);
@@ -608,9 +609,9 @@ fn check(args: &[String]) -> Result<()> {
     }
     for (run, t) in runs {
         if l.spec.build == Build::Ok {
-            listings::build_if_stale(&root, l, t)?;
+            build::build_if_stale(&root, l, t)?;
         }
-        report.record(&l.describe(run, t), listings::check(&root, l, run, t));
+        report.record(&l.describe(run, t), verify::check(&root, l, run, t));
     }
     report.record(
         &format!("listing `{}`: its Run it comment", l.name),
@@ -638,8 +639,8 @@ fn bless(names: &[String]) -> Result<()> {
     let all = setup(&root)?;
     for l in select(&all, names)? {
         for (run, t) in l.runs() {
-            let (transcript, _) = listings::run_listing(&root, l, run, t)?;
-            let transcript = listings::redacted(run, &transcript);
+            let (transcript, _) = run::run_listing(&root, l, run, t)?;
+            let transcript = run::redacted(run, &transcript);
             let path = root.join(l.transcript_path(run, t));
             let old = std::fs::read_to_string(&path).unwrap_or_default();
             if old != transcript {
@@ -650,190 +651,6 @@ fn bless(names: &[String]) -> Result<()> {
     }
     eprintln!("review the changes with `git diff listings/`");
     Ok(())
-}
-
-/// Prints an embedded command's markdown. It comes from the cache when nothing the output
-/// depends on changed since it was last produced (see `render`); otherwise `produce` runs, its
-/// markdown is printed whatever happened (cmdrun shows it under its error), and stored only if
-/// the command did what the page declares.
-fn embedded(
-    key: impl Fn() -> render::Key,
-    produce: impl FnOnce() -> (String, Result<()>),
-) -> Result<()> {
-    let root = root();
-    if let Some(md) = render::cached(&root, &key()) {
-        print!("{md}");
-        return Ok(());
-    }
-    let (md, outcome) = produce();
-    print!("{md}");
-    outcome?;
-    render::store(&root, &key(), &md)
-}
-
-/// Markdown for one listing run: the command to copy, the live transcript, and the official
-/// CLI's equivalent (or why there is none). Fails if the run's exit code is not the declared one.
-/// While `ci/book serve` is still building, the committed transcript instead, under a note;
-/// with `recorded`, always that (for a run whose live output the page shows elsewhere, such as
-/// the benchmark's: one run per build).
-fn show(args: &[String], recorded: bool) -> Result<()> {
-    let (dir, target, run_name) = (
-        &args[1],
-        &args[2],
-        args.get(3).map(String::as_str).unwrap_or(""),
-    );
-    let root = root();
-    let target = Target::parse(target)?;
-    let l = Listing::from_manifest(&root, Path::new(dir))?;
-    let run = l
-        .spec
-        .run(run_name)
-        .with_context(|| format!("listing `{}` has no run named `{run_name}`", l.name))?;
-    if !l.spec.targets_of(run).contains(&target) {
-        bail!("{} is not declared", l.describe(run, target));
-    }
-    let banner = run
-        .failure
-        .as_deref()
-        .map(book::failure_banner)
-        .unwrap_or_default();
-    let wasmtime = || {
-        if l.spec.build != Build::Ok {
-            return String::new();
-        }
-        match l.wasmtime_command(run, target) {
-            Ok(w) => format!(
-                "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}\n{w}\n```\n",
-                l.build_command(target)
-            ),
-            Err(why) if target != Target::Host => {
-                format!("\n*No `wasmtime run` equivalent: {why}.*\n")
-            }
-            Err(_) => String::new(),
-        }
-    };
-    let command = l.reader_command(run, target);
-    if recorded || render::previewing() {
-        let transcript = std::fs::read_to_string(root.join(l.transcript_path(run, target)))
-            .with_context(|| format!("{} has no transcript", l.describe(run, target)))?;
-        let note = match recorded {
-            true => render::transcript_note(),
-            false => render::recorded_note(),
-        };
-        print!(
-            "{banner}{note}```sh\n{command}\n```\n\n```console\n{transcript}```\n{}",
-            wasmtime()
-        );
-        return Ok(());
-    }
-    embedded(
-        || render::Key::show(&root, &l, args),
-        || {
-            let mut md = banner.clone();
-            let outcome = (|| {
-                if l.spec.build == Build::Ok {
-                    listings::build_if_stale(&root, &l, target)?;
-                }
-                let (transcript, captured) = listings::run_listing(&root, &l, run, target)?;
-                md.push_str(&format!(
-                    "```sh\n{command}\n```\n\n```console\n{transcript}```\n"
-                ));
-                md.push_str(&wasmtime());
-                let declared = run.exit_code.for_target(target);
-                if l.spec.build == Build::Ok && captured.code != declared {
-                    bail!(
-                        "{} exited with {} but declares `exit-code = {declared}`",
-                        l.describe(run, target),
-                        captured.code
-                    );
-                }
-                Ok(())
-            })();
-            (md, outcome)
-        },
-    )
-}
-
-/// How long an embedded shell command may run (the benchmark takes a few seconds; a first
-/// build of what a command needs can take minutes).
-const SHELL_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
-
-/// `sh -c COMMAND` from the repository root, bounded by `SHELL_LIMIT`, stdout and stderr
-/// merged, the checkout's path normalised.
-fn run_sh(command: &str) -> Result<exec::Captured> {
-    let root = root();
-    let mut cmd = Command::new("sh");
-    cmd.current_dir(&root)
-        .arg("-c")
-        .arg(command)
-        .env("PATH", tools::path_with_pinned_first(&root)?);
-    let run = exec::capture(cmd, None, SHELL_LIMIT)?;
-    Ok(exec::Captured {
-        output: listings::normalise(&root, &run.output),
-        code: run.code,
-    })
-}
-
-/// The forms of `sh`: how the command's output becomes markdown, and what it must exit with.
-enum Shell<'a> {
-    /// A transcript; the command must exit with this status (non-zero: the page marks it).
-    Exits(i32),
-    /// A transcript of a command that succeeds but shows a failure, and why.
-    Fails(&'a str),
-    /// The command prints markdown itself (a table, a chart); it must succeed.
-    Markdown,
-}
-
-/// Markdown for a tool command run live from the repository root (for example inspecting a
-/// listing's artifact): the command to copy and its transcript, or (`Shell::Markdown`) its
-/// output as is. While `ci/book serve` is still building, a note instead of the output.
-fn shell(args: &[String], command: &str, form: Shell) -> Result<()> {
-    let root = root();
-    let banner = match form {
-        Shell::Fails(why) => book::failure_banner(why),
-        Shell::Exits(code) if code != 0 => book::failure_banner(&format!(
-            "the command exits with status {code}, and its error is the point"
-        )),
-        _ => String::new(),
-    };
-    let copy = format!("```sh\n{command}\n```\n\n");
-    if render::previewing() {
-        print!("{banner}{}{copy}", render::pending_note());
-        return Ok(());
-    }
-    embedded(
-        || render::Key::sh(&root, args),
-        || {
-            let run = match run_sh(command) {
-                Ok(run) => run,
-                Err(e) => return (String::new(), Err(e)),
-            };
-            let expect = match form {
-                Shell::Exits(code) => code,
-                Shell::Fails(_) | Shell::Markdown => 0,
-            };
-            let md = match form {
-                Shell::Markdown => format!("{copy}{}\n", run.output),
-                _ => format!(
-                    "{banner}{copy}```console\n{}```\n",
-                    listings::transcript(command, &run)
-                ),
-            };
-            let outcome = match run.code == expect {
-                true => Ok(()),
-                false if matches!(form, Shell::Markdown) => Err(anyhow::anyhow!(
-                    "`{command}` exited with {}:\n{}",
-                    run.code,
-                    run.output
-                )),
-                false => Err(anyhow::anyhow!(
-                    "`{command}` exited with {}, not {expect}",
-                    run.code
-                )),
-            };
-            (md, outcome)
-        },
-    )
 }
 
 /// The "tested with" table, read from the files that pin each version.
@@ -983,7 +800,7 @@ fn measure() -> Result<()> {
         .find(|l| l.spec.targets.contains(&Target::Wasip1))
     {
         let wasm = root.join(l.artifact(Target::Wasip1));
-        let runner = listings::runner_path(&root);
+        let runner = run::runner_path(&root);
         for (label, extra) in [
             ("runner, compiled-code cache", None),
             (

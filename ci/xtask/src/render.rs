@@ -13,11 +13,12 @@
 //!   note that says so, and a tool's run shows a note that its output is on its way. When the
 //!   build is done, `serve` rebuilds the book and the page reloads with live output.
 
-use crate::listing::Listing;
-use crate::listings;
-use anyhow::Result;
+use crate::listing::{Build, Listing, Target};
+use crate::{book, build, exec, listing, run, tools};
+use anyhow::{Context, Result, bail};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Set by `ci/book serve` for mdbook: the path of a file that appears when setup is done.
 /// While it does not exist, embedded commands print a preview instead of running.
@@ -76,10 +77,10 @@ pub struct Key(String);
 
 impl Key {
     /// The key of `show` for one listing: the listing's own files and those of everything its
-    /// build reads (`listings::input_dirs`), the pins, the runner and this program.
+    /// build reads (`build::input_dirs`), the pins, the runner and this program.
     pub fn show(root: &Path, listing: &Listing, args: &[String]) -> Key {
         let mut files = vec![];
-        for dir in listings::input_dirs(root, listing) {
+        for dir in build::input_dirs(root, listing) {
             walk(&dir, &mut files);
         }
         Key::of(root, args, files)
@@ -97,7 +98,7 @@ impl Key {
 
     fn of(root: &Path, args: &[String], mut files: Vec<PathBuf>) -> Key {
         files.extend(PINS.iter().map(|p| root.join(p)));
-        files.push(listings::runner_path(root));
+        files.push(run::runner_path(root));
         if let Ok(exe) = std::env::current_exe() {
             files.push(exe);
         }
@@ -128,7 +129,7 @@ impl Key {
 
 /// `path size mtime` of one file (or `path missing`).
 fn stamp(root: &Path, f: &Path) -> String {
-    let name = listings::rel(root, f);
+    let name = listing::rel(root, f);
     match std::fs::metadata(f) {
         Ok(m) => {
             let mtime = m
@@ -194,6 +195,189 @@ pub fn store(root: &Path, key: &Key, markdown: &str) -> Result<()> {
     std::fs::write(&tmp, &key.0)?;
     std::fs::rename(&tmp, base.with_extension("key"))?;
     Ok(())
+}
+
+/// Prints an embedded command's markdown. It comes from the cache when nothing the output
+/// depends on changed since it was last produced; otherwise `produce` runs, its
+/// markdown is printed whatever happened (cmdrun shows it under its error), and stored only if
+/// the command did what the page declares.
+fn embedded(
+    root: &Path,
+    key: impl Fn() -> Key,
+    produce: impl FnOnce() -> (String, Result<()>),
+) -> Result<()> {
+    if let Some(md) = cached(root, &key()) {
+        print!("{md}");
+        return Ok(());
+    }
+    let (md, outcome) = produce();
+    print!("{md}");
+    outcome?;
+    store(root, &key(), &md)
+}
+
+/// Markdown for one listing run: the command to copy, the live transcript, and the official
+/// CLI's equivalent (or why there is none). Fails if the run's exit code is not the declared one.
+/// While `ci/book serve` is still building, the committed transcript instead, under a note;
+/// with `recorded`, always that (for a run whose live output the page shows elsewhere, such as
+/// the benchmark's: one run per build).
+pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
+    let (dir, target, run_name) = (
+        &args[1],
+        &args[2],
+        args.get(3).map(String::as_str).unwrap_or(""),
+    );
+    let target = Target::parse(target)?;
+    let l = Listing::from_manifest(root, Path::new(dir))?;
+    let run = l
+        .spec
+        .run(run_name)
+        .with_context(|| format!("listing `{}` has no run named `{run_name}`", l.name))?;
+    if !l.spec.targets_of(run).contains(&target) {
+        bail!("{} is not declared", l.describe(run, target));
+    }
+    let banner = run
+        .failure
+        .as_deref()
+        .map(book::failure_banner)
+        .unwrap_or_default();
+    let wasmtime = || {
+        if l.spec.build != Build::Ok {
+            return String::new();
+        }
+        match l.wasmtime_command(run, target) {
+            Ok(w) => format!(
+                "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}\n{w}\n```\n",
+                l.build_command(target)
+            ),
+            Err(why) if target != Target::Host => {
+                format!("\n*No `wasmtime run` equivalent: {why}.*\n")
+            }
+            Err(_) => String::new(),
+        }
+    };
+    let command = l.reader_command(run, target);
+    if recorded || previewing() {
+        let transcript = std::fs::read_to_string(root.join(l.transcript_path(run, target)))
+            .with_context(|| format!("{} has no transcript", l.describe(run, target)))?;
+        let note = match recorded {
+            true => transcript_note(),
+            false => recorded_note(),
+        };
+        print!(
+            "{banner}{note}```sh\n{command}\n```\n\n```console\n{transcript}```\n{}",
+            wasmtime()
+        );
+        return Ok(());
+    }
+    embedded(
+        root,
+        || Key::show(root, &l, args),
+        || {
+            let mut md = banner.clone();
+            let outcome = (|| {
+                if l.spec.build == Build::Ok {
+                    build::build_if_stale(root, &l, target)?;
+                }
+                let (transcript, captured) = run::run_listing(root, &l, run, target)?;
+                md.push_str(&format!(
+                    "```sh\n{command}\n```\n\n```console\n{transcript}```\n"
+                ));
+                md.push_str(&wasmtime());
+                let declared = run.exit_code.for_target(target);
+                if l.spec.build == Build::Ok && captured.code != declared {
+                    bail!(
+                        "{} exited with {} but declares `exit-code = {declared}`",
+                        l.describe(run, target),
+                        captured.code
+                    );
+                }
+                Ok(())
+            })();
+            (md, outcome)
+        },
+    )
+}
+
+/// How long an embedded shell command may run (the benchmark takes a few seconds; a first
+/// build of what a command needs can take minutes).
+const SHELL_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// `sh -c COMMAND` from the repository root, bounded by `SHELL_LIMIT`, stdout and stderr
+/// merged, the checkout's path normalised.
+fn run_sh(root: &Path, command: &str) -> Result<exec::Captured> {
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(root)
+        .arg("-c")
+        .arg(command)
+        .env("PATH", tools::path_with_pinned_first(root)?);
+    let run = exec::capture(cmd, None, SHELL_LIMIT)?;
+    Ok(exec::Captured {
+        output: run::normalise(root, &run.output),
+        code: run.code,
+    })
+}
+
+/// The forms of `sh`: how the command's output becomes markdown, and what it must exit with.
+pub enum Shell<'a> {
+    /// A transcript; the command must exit with this status (non-zero: the page marks it).
+    Exits(i32),
+    /// A transcript of a command that succeeds but shows a failure, and why.
+    Fails(&'a str),
+    /// The command prints markdown itself (a table, a chart); it must succeed.
+    Markdown,
+}
+
+/// Markdown for a tool command run live from the repository root (for example inspecting a
+/// listing's artifact): the command to copy and its transcript, or (`Shell::Markdown`) its
+/// output as is. While `ci/book serve` is still building, a note instead of the output.
+pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result<()> {
+    let banner = match form {
+        Shell::Fails(why) => book::failure_banner(why),
+        Shell::Exits(code) if code != 0 => book::failure_banner(&format!(
+            "the command exits with status {code}, and its error is the point"
+        )),
+        _ => String::new(),
+    };
+    let copy = format!("```sh\n{command}\n```\n\n");
+    if previewing() {
+        print!("{banner}{}{copy}", pending_note());
+        return Ok(());
+    }
+    embedded(
+        root,
+        || Key::sh(root, args),
+        || {
+            let run = match run_sh(root, command) {
+                Ok(run) => run,
+                Err(e) => return (String::new(), Err(e)),
+            };
+            let expect = match form {
+                Shell::Exits(code) => code,
+                Shell::Fails(_) | Shell::Markdown => 0,
+            };
+            let md = match form {
+                Shell::Markdown => format!("{copy}{}\n", run.output),
+                _ => format!(
+                    "{banner}{copy}```console\n{}```\n",
+                    run::transcript(command, &run)
+                ),
+            };
+            let outcome = match run.code == expect {
+                true => Ok(()),
+                false if matches!(form, Shell::Markdown) => Err(anyhow::anyhow!(
+                    "`{command}` exited with {}:\n{}",
+                    run.code,
+                    run.output
+                )),
+                false => Err(anyhow::anyhow!(
+                    "`{command}` exited with {}, not {expect}",
+                    run.code
+                )),
+            };
+            (md, outcome)
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,89 @@
+//! What the book's runner (`ci/wasi-runner`), its checks (`ci/xtask`) and its snippet tests
+//! (`ci/book-snippets`) share, so each is written once. No dependencies but, behind the
+//! `markdown` feature, pulldown-cmark (the Markdown parser mdBook itself uses).
+
+use std::path::{Path, PathBuf};
+
+/// The exit status the runner reports for a trap, as a shell reports a process killed by
+/// SIGABRT (128 + 6), which is also what `wasmtime run` exits with.
+pub const TRAP_EXIT_CODE: i32 = 134;
+
+/// The book's cache: `$WASI_BOOK_CACHE`, else `$XDG_CACHE_HOME/wasi-exploration`, else
+/// `~/.cache/wasi-exploration`; `None` without any of them (never a shared place such as /tmp).
+pub fn cache_root() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("WASI_BOOK_CACHE") {
+        return Some(dir.into());
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("wasi-exploration"))
+}
+
+/// `p` relative to `root` (the repository), as the book and its error messages name files.
+pub fn rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
+}
+
+/// A fenced code block: its info string, first line number (1-based) and body lines.
+#[cfg(feature = "markdown")]
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fence {
+    pub info: String,
+    pub line: usize,
+    pub body: Vec<String>,
+}
+
+/// The fenced code blocks of a Markdown text, as mdBook's parser sees them (a fence inside a
+/// longer fence, or in an HTML comment, is not a block).
+#[cfg(feature = "markdown")]
+pub fn fences(text: &str) -> Vec<Fence> {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+    let mut out = Vec::new();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event {
+            let line = text[..range.start].matches('\n').count() + 1;
+            let mut lines: Vec<&str> = text[range].lines().collect();
+            // The opening fence, and the closing one unless the block runs to the end.
+            lines.remove(0);
+            if lines.last().is_some_and(|l| {
+                let t = l.trim();
+                t.len() >= 3 && (t.chars().all(|c| c == '`') || t.chars().all(|c| c == '~'))
+            }) {
+                lines.pop();
+            }
+            out.push(Fence {
+                info: info.trim().to_string(),
+                line,
+                body: lines.into_iter().map(str::to_string).collect(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(all(test, feature = "markdown"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_have_their_info_line_and_body() {
+        let f = fences("a\n```rust\nfn main() {}\n```\n\n````md\n```\nx\n```\n````\n");
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].info, "rust");
+        assert_eq!(f[0].line, 2);
+        assert_eq!(f[0].body, vec!["fn main() {}"]);
+        // A fence inside a longer one is the outer block's text.
+        assert_eq!(f[1].info, "md");
+        assert_eq!(f[1].body, vec!["```", "x", "```"]);
+    }
+
+    #[test]
+    fn a_fence_in_a_list_keeps_its_indented_lines() {
+        let f = fences("1. Step:\n   ```sh\n   cargo run\n   ```\n");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].info, "sh");
+        assert_eq!(f[0].line, 2);
+        assert_eq!(f[0].body, vec!["   cargo run"]);
+    }
+}

@@ -1,0 +1,208 @@
+//! Pipeline stage 2, build: every listing as the book tells a reader to build it, and one
+//! listing again when a file its build reads changed (the `show` fast path).
+
+use crate::listing::{Build, Listing, Target};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds every listing that should build, one cargo invocation per WebAssembly target (much
+/// faster than one per listing), plus extra packages (test fixtures).
+///
+/// Host programs are built one invocation each, exactly as a reader's `cargo run -p NAME`
+/// builds them: cargo unifies dependency features per invocation, so building them together
+/// (extism adds features to crates wasmtime shares) would produce artifacts that a reader's
+/// command cannot reuse, and it would compile wasmtime again.
+pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) -> Result<()> {
+    for target in Target::ALL {
+        let buildable =
+            |l: &&Listing| l.spec.build == Build::Ok && l.spec.targets.contains(&target);
+        let alone = |l: &&Listing| l.builds_alone() || target == Target::Host;
+        let mut names: Vec<&str> = listings
+            .iter()
+            .filter(buildable)
+            .filter(|l| !alone(l))
+            .map(|l| l.name.as_str())
+            .collect();
+        names.extend(extra.iter().filter(|(_, t)| *t == target).map(|(n, _)| *n));
+        if !names.is_empty() {
+            let mut cmd = Command::new("cargo");
+            // Not --quiet: on a first run this is minutes, and cargo's progress says how far.
+            cmd.current_dir(root).arg("build");
+            match target.triple() {
+                Some(triple) => cmd.args(["--target", triple]),
+                None => cmd.arg("--release"),
+            };
+            for n in &names {
+                cmd.args(["-p", n]);
+            }
+            let status = cmd.status().context("cannot run cargo")?;
+            if !status.success() {
+                bail!(
+                    "building the {} listings failed (see the compiler output above): {}",
+                    target.name(),
+                    names.join(", ")
+                );
+            }
+        }
+        for l in listings.iter().filter(buildable).filter(alone) {
+            // cargo's own output, progress and errors, straight to the terminal.
+            let status = build_command(root, l, target, false)
+                .status()
+                .context("cannot run cargo")?;
+            if !status.success() {
+                bail!(
+                    "{}: `{}` failed (see the compiler output above)",
+                    l.name,
+                    l.build_command(target)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The command that builds one listing exactly as the book says to (see
+/// `Listing::build_invocation`).
+/// `quiet: false` drops the book's `-q`, so that cargo shows its progress.
+fn build_command(root: &Path, listing: &Listing, target: Target, quiet: bool) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root).args(
+        listing
+            .build_invocation(target)
+            .into_iter()
+            .filter(|a| quiet || a != "-q"),
+    );
+    if let Some(flags) = listing.rustflags_env() {
+        cmd.env("RUSTFLAGS", flags);
+    }
+    cmd
+}
+
+/// Rebuilds one listing if any file its build reads is newer than its artifact (the `show` fast
+/// path: a stat of a few files instead of a cargo invocation). What its build reads: see
+/// `input_dirs`.
+pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<()> {
+    let artifact = root.join(listing.artifact(target));
+    let built = std::fs::metadata(&artifact).and_then(|m| m.modified()).ok();
+    let newest_source = input_dirs(root, listing)
+        .iter()
+        .filter_map(|d| newest_mtime(d))
+        .max();
+    if let (Some(built), Some(src)) = (built, newest_source)
+        && built >= src
+    {
+        return Ok(());
+    }
+    for (name, t) in &listing.spec.requires {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(root).args(["build", "-q", "-p", name]);
+        match t.triple() {
+            Some(triple) => cmd.args(["--target", triple]),
+            None => cmd.arg("--release"),
+        };
+        if !cmd.status().context("cannot run cargo")?.success() {
+            bail!(
+                "listing `{}` requires `{name}`, which does not build",
+                listing.name
+            );
+        }
+    }
+    let out = build_command(root, listing, target, true)
+        .output()
+        .context("cannot run cargo")?;
+    if !out.status.success() {
+        bail!(
+            "listing `{}` ({}) does not build:\n{}",
+            listing.name,
+            target.name(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Cargo leaves an up-to-date artifact alone (a changed comment in Cargo.toml, say); mark it
+    // checked, or every later `show` would ask cargo again.
+    if let Ok(file) = std::fs::File::options().write(true).open(&artifact) {
+        let _ = file.set_modified(std::time::SystemTime::now());
+    }
+    Ok(())
+}
+
+/// The directories whose files a listing's build reads: its own, the listings it `requires`,
+/// its path dependencies (and theirs), and the folders of sources it builds from elsewhere
+/// (`[lib] path` or `[[bin]] path`, as listings that reuse another listing's source do).
+pub fn input_dirs(root: &Path, listing: &Listing) -> Vec<PathBuf> {
+    let mut todo = vec![listing.abs_dir(root)];
+    for (name, _) in &listing.spec.requires {
+        if let Ok(chapters) = std::fs::read_dir(root.join("listings")) {
+            todo.extend(
+                chapters
+                    .flatten()
+                    .map(|c| c.path().join(name))
+                    .filter(|d| d.join("Cargo.toml").is_file()),
+            );
+        }
+    }
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    while let Some(dir) = todo.pop() {
+        let Ok(dir) = dir.canonicalize() else {
+            continue;
+        };
+        if dirs.contains(&dir) {
+            continue;
+        }
+        if let Ok(doc) =
+            std::fs::read_to_string(dir.join("Cargo.toml")).map(|t| t.parse::<toml::Table>())
+        {
+            let doc = doc.unwrap_or_default();
+            for deps in ["dependencies", "build-dependencies", "dev-dependencies"] {
+                for spec in doc
+                    .get(deps)
+                    .and_then(|d| d.as_table())
+                    .into_iter()
+                    .flat_map(|t| t.values())
+                {
+                    if let Some(path) = spec.get("path").and_then(|p| p.as_str()) {
+                        todo.push(dir.join(path));
+                    }
+                }
+            }
+            let lib = doc.get("lib").into_iter();
+            let bins = doc
+                .get("bin")
+                .and_then(|b| b.as_array())
+                .into_iter()
+                .flatten();
+            for target in lib.chain(bins) {
+                if let Some(parent) = target
+                    .get("path")
+                    .and_then(|p| p.as_str())
+                    .and_then(|p| Path::new(p).parent())
+                {
+                    todo.push(dir.join(parent));
+                }
+            }
+        }
+        dirs.push(dir);
+    }
+    dirs
+}
+
+fn newest_mtime(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).ok()?.flatten() {
+            let p = e.path();
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with("output.") {
+                continue; // transcripts are outputs, not sources
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(m) = e.metadata().and_then(|m| m.modified()) {
+                newest = newest.max(Some(m));
+            }
+        }
+    }
+    newest
+}
