@@ -82,46 +82,46 @@ fn fail(msg: &str) -> ExitCode {
 }
 
 fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
-    let mut it = argv.into_iter();
     let mut opts = RunOptions::new(PathBuf::new());
     opts.cache_dir = default_cache_dir();
     let mut invoke: Option<String> = None;
     let mut calls: Vec<Call> = Vec::new();
-    let value = |it: &mut std::vec::IntoIter<String>, flag: &str| {
-        it.next().ok_or(format!("{flag} needs a value"))
+    // lexopt accepts `--flag value` and `--flag=value`, and takes everything after `--` or
+    // after FILE as it is (the guest's arguments may start with `-`).
+    let mut p = lexopt::Parser::from_args(argv);
+    let text = |v: std::ffi::OsString| {
+        v.into_string()
+            .map_err(|v| format!("{} is not UTF-8", v.to_string_lossy()))
     };
-    loop {
-        let Some(arg) = it.next() else {
-            return Err("no FILE.wasm given".into());
+    let value = |p: &mut lexopt::Parser| p.value().map_err(|e| e.to_string()).and_then(text);
+    let file = loop {
+        // An owned copy of the flag: lexopt's borrows the parser, which a value is read from.
+        let arg = match p.next().map_err(|e| e.to_string())? {
+            None => return Err("no FILE.wasm given".into()),
+            Some(lexopt::Arg::Value(file)) => break file,
+            Some(lexopt::Arg::Long(f)) => format!("--{f}"),
+            Some(lexopt::Arg::Short(f)) => format!("-{f}"),
         };
-        // Accept both `--flag value` and `--flag=value`.
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let mut val = |name: &str| match inline.clone() {
-            Some(v) => Ok(v),
-            None => value(&mut it, name),
-        };
-        match flag.as_str() {
+        match arg.as_str() {
             "--dir" | "--dir-ro" => {
-                let spec = val(&flag)?;
+                let read_only = arg == "--dir-ro";
+                let spec = value(&mut p)?;
                 let (host, guest) = spec.split_once("::").unwrap_or((&spec, &spec));
                 opts.dirs.push(Preopen {
                     host: host.into(),
                     guest: guest.into(),
-                    read_only: flag == "--dir-ro",
+                    read_only,
                 });
             }
             "--env" => {
-                let spec = val("--env")?;
+                let spec = value(&mut p)?;
                 let (k, v) = match spec.split_once('=') {
                     Some((k, v)) => (k.to_string(), v.to_string()),
                     None => (spec.clone(), std::env::var(&spec).unwrap_or_default()),
                 };
                 opts.env.push((k, v));
             }
-            "-S" => match val("-S")?.as_str() {
+            "-S" => match value(&mut p)?.as_str() {
                 "inherit-network" | "tcp" | "udp" | "inherit-network=y" => opts.network = true,
                 other => {
                     return Err(format!(
@@ -129,9 +129,9 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
                     ));
                 }
             },
-            "--invoke" => invoke = Some(val("--invoke")?),
+            "--invoke" => invoke = Some(value(&mut p)?),
             "--call" => {
-                let spec = val("--call")?;
+                let spec = value(&mut p)?;
                 let mut words = shlex::split(&spec)
                     .ok_or("--call has unbalanced quotes")?
                     .into_iter();
@@ -142,31 +142,27 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
                 });
             }
             "--deadline-ms" => {
-                let ms = val("--deadline-ms")?
+                let ms = value(&mut p)?
                     .parse::<u64>()
                     .map_err(|e| format!("--deadline-ms: {e}"))?;
                 opts.deadline = Duration::from_millis(ms);
             }
             "--memory-mib" => {
-                let mib = val("--memory-mib")?
+                let mib = value(&mut p)?
                     .parse::<usize>()
                     .map_err(|e| format!("--memory-mib: {e}"))?;
                 opts.memory_limit_bytes = mib << 20;
             }
             "--no-cache" => opts.cache_dir = None,
-            "--" => {
-                let file = it.next().ok_or("no FILE.wasm given")?;
-                opts.wasm = file.into();
-                break;
-            }
-            f if f.starts_with('-') => return Err(format!("unknown option `{f}`")),
-            _ => {
-                opts.wasm = arg.into();
-                break;
-            }
+            other => return Err(format!("unknown option `{other}`")),
         }
-    }
-    let rest: Vec<String> = it.collect();
+    };
+    opts.wasm = file.into();
+    let rest: Vec<String> = p
+        .raw_args()
+        .map_err(|e| e.to_string())?
+        .map(text)
+        .collect::<Result<_, _>>()?;
     match invoke {
         // As with `wasmtime run --invoke`, the arguments after FILE are the export's arguments.
         Some(export) => {
