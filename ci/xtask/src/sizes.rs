@@ -5,7 +5,7 @@
 
 use crate::exec::capture;
 use crate::listing::Target;
-use crate::listings::runner_path;
+use crate::run::runner_path;
 use crate::tools;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
