@@ -13,3 +13,4 @@ pub mod run;
 pub mod sizes;
 pub mod tools;
 pub mod verify;
+pub mod width;

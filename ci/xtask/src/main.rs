@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::Instant;
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
 use xtask::render::Shell;
-use xtask::{book, build, builds, discover, outdated, render, run, sizes, tools, verify};
+use xtask::{book, build, builds, discover, outdated, render, run, sizes, tools, verify, width};
 
 const HELP: &str = "\
 usage: ci/book <command>   (or: cargo xtask <command>)
@@ -479,6 +479,10 @@ fn test() -> Result<()> {
     report.record(
         "book sources: includes, code blocks, embedded commands",
         book::check_sources(&root, &all)?,
+    );
+    report.record(
+        "included code fits the page (rustfmt.toml's max_width)",
+        width::too_wide(&root, width::page_width(&root)?)?,
     );
 
     // The runner and every host program: one release build of each Wasmtime version between them.
