@@ -280,6 +280,13 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     )?);
     problems.extend(caption_numbers(&src)?);
     problems.extend(unmarked_failures(&src, listings)?);
+    // Every program an embedded command runs is a pinned tool's, or a system program.
+    if root.join("ci/tools.toml").is_file() {
+        problems.extend(crate::tools::unpinned_programs(
+            root,
+            &crate::tools::pinned(root)?,
+        )?);
+    }
     // Every listing appears in the book: its code included, or its output shown.
     for l in listings {
         if !shown.iter().any(|(n, _, _)| n == &l.name) {
@@ -570,21 +577,92 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// Pages of the built book that carry a failed embedded command.
+/// Pages of the built book that carry a failed embedded command. Each is named with the
+/// command's page and line in `src/` and, when the command runs a pinned tool, with that tool
+/// (the book is built into `<root>/book`, so the root is `html_dir`'s parent).
 pub fn cmdrun_errors(html_dir: &Path) -> Result<Vec<String>> {
+    let root = html_dir.parent().unwrap_or(html_dir);
+    // The source lines of every embedded command, and the pinned tools, to name them.
+    let mut sources: Vec<(String, usize, String)> = vec![];
+    if root.join("src").is_dir() {
+        for file in files_with_extension(&root.join("src"), "md")? {
+            let page = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
+            for (line, cmd) in cmdruns(&std::fs::read_to_string(&file)?) {
+                sources.push((page.clone(), line, cmd));
+            }
+        }
+    }
+    let tools = match root.join("ci/tools.toml").is_file() {
+        true => crate::tools::pinned(root)?,
+        false => vec![],
+    };
     let mut out = Vec::new();
     for page in files_with_extension(html_dir, "html")? {
         let text = std::fs::read_to_string(&page)?;
         // cmdrun writes `**cmdrun error**: ...`, which renders as below.
         if let Some(i) = text.find("<strong>cmdrun error</strong>") {
             let snippet: String = text[i..].chars().take(400).collect();
+            // The command, as the page's source writes it (after `--strict`, which cmdrun
+            // reads), compared by its letters and digits only: Markdown rendering drops the
+            // backslash of `\$` and may turn `*` and `_` into emphasis. The page goes on after
+            // the error, and later commands are printed there too: the failed one is the first.
+            let letters =
+                |t: &str| -> String { t.chars().filter(|c| c.is_ascii_alphanumeric()).collect() };
+            let error = letters(&unescape_html(
+                &text[i..].chars().take(4000).collect::<String>(),
+            ));
+            let failed = sources
+                .iter()
+                .filter_map(|s| {
+                    let cmd = letters(s.2.trim_start_matches("--strict"));
+                    error
+                        .find(&cmd)
+                        .filter(|_| !cmd.is_empty())
+                        .map(|at| (at, s))
+                })
+                .min_by_key(|(at, _)| *at)
+                .map(|(_, s)| s);
+            let mut what = String::new();
+            if let Some((src, line, cmd)) = failed {
+                what.push_str(&format!(" (the command of {src}:{line}"));
+                let mut named: Vec<String> = vec![];
+                for program in crate::tools::programs_in(cmd) {
+                    if let Some(t) = crate::tools::providing(&tools, &program) {
+                        let it =
+                            format!("`{program}` of the pinned tool {} {}", t.krate, t.version);
+                        if !named.contains(&it) {
+                            named.push(it);
+                        }
+                    }
+                }
+                if !named.is_empty() {
+                    what.push_str(&format!(", which runs {}", named.join(" and ")));
+                }
+                what.push(')');
+            }
             out.push(format!(
-                "{}: an embedded command failed: {snippet}",
+                "{}: an embedded command failed{what}: {snippet}",
                 page.display()
             ));
         }
     }
     Ok(out)
+}
+
+/// A page's text without its tags, and with the few entities mdbook writes decoded.
+fn unescape_html(text: &str) -> String {
+    let tag = regex::Regex::new(r"<[^>]*>").expect("valid pattern");
+    tag.replace_all(text, "")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ struct Pin {
     version_text: Option<String>,
     /// `false` for a tool with no `--version` (mdbook-cmdrun): only its presence is checked.
     check_version: Option<bool>,
+    /// The install's other programs that the pages run (wabt's `wasm2wat`, say): setup checks
+    /// that each is there, so that a page never runs a copy from PATH instead.
+    programs: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +42,8 @@ pub struct Tool {
     pub version: String,
     pub bin: String,
     pub features: Option<Vec<String>>,
+    /// Every program of the install that the book runs: `bin` first, then `programs`.
+    pub programs: Vec<String>,
     pub source: Source,
     /// What `<bin> --version` must print; `None`: the tool has no `--version`.
     pub version_text: Option<String>,
@@ -46,6 +51,8 @@ pub struct Tool {
     npm_dir: PathBuf,
     /// `cache_root()/tools`.
     cache: PathBuf,
+    /// The repository root, whose pages say where the tool is run (for error messages).
+    root: PathBuf,
 }
 
 /// `$WASI_BOOK_CACHE`, else `$XDG_CACHE_HOME/wasi-exploration`, else `~/.cache/wasi-exploration`.
@@ -68,8 +75,12 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
         toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
     let mut tools = vec![];
     for (krate, p) in pins {
+        let bin = p.bin.unwrap_or_else(|| krate.clone());
         let tool = Tool {
-            bin: p.bin.unwrap_or_else(|| krate.clone()),
+            programs: std::iter::once(bin.clone())
+                .chain(p.programs.unwrap_or_default())
+                .collect(),
+            bin,
             version_text: match p.check_version {
                 Some(false) => None,
                 _ => Some(p.version_text.unwrap_or_else(|| p.version.clone())),
@@ -79,6 +90,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
             source: if p.npm { Source::Npm } else { Source::Crates },
             npm_dir: root.join("ci/npm-tools").join(&krate),
             cache: cache_root().join("tools"),
+            root: root.to_path_buf(),
             krate,
         };
         if tool.source == Source::Npm {
@@ -119,6 +131,246 @@ pub fn find(root: &Path, krate: &str) -> Result<Tool> {
         .with_context(|| format!("ci/tools.toml pins no `{krate}`"))
 }
 
+/// Programs a page may run from the reader's PATH rather than from a pinned install: the
+/// shell's own, the usual text tools, the Rust toolchain (which rustup pins) and the book's
+/// runner script. Any other program a page runs must be a pinned tool's (`bin` or `programs`
+/// in ci/tools.toml), or the page would show whatever copy the machine has.
+pub const SYSTEM_PROGRAMS: &[&str] = &[
+    "cargo",
+    "rustc",
+    "rustup",
+    "ci/wasi-run",
+    "sh",
+    "cd",
+    "echo",
+    "printf",
+    "true",
+    "false",
+    "exit",
+    "test",
+    "cat",
+    "grep",
+    "sed",
+    "head",
+    "tail",
+    "wc",
+    "sort",
+    "uniq",
+    "cut",
+    "tr",
+    "ls",
+    "diff",
+];
+
+/// The programs a shell command runs: the first word of each simple command, past variable
+/// assignments, redirections and reserved words (`do`, `then`, ...), with quotes removed. The
+/// command given to `sh -c` and to `$WASI_BOOK sh` (the book's runner of tool commands, whose
+/// last argument is the command) is looked into; `for` and `case` headers run nothing.
+pub fn programs_in(command: &str) -> Vec<String> {
+    let mut out = vec![];
+    for words in simple_commands(command) {
+        let mut words = words.as_slice();
+        while let Some(first) = words.first() {
+            let assignment = first.split_once('=').is_some_and(|(name, _)| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            let reserved = [
+                "!", "{", "}", "if", "then", "else", "elif", "fi", "do", "done", "while", "until",
+            ]
+            .contains(&first.as_str());
+            if !assignment && !reserved {
+                break;
+            }
+            words = &words[1..];
+        }
+        let Some(program) = words.first() else {
+            continue;
+        };
+        match program.as_str() {
+            "for" | "case" | "esac" => continue,
+            "--strict" => {
+                out.extend(programs_in(&shell_join(&words[1..])));
+                continue;
+            }
+            "$WASI_BOOK" => {
+                if words.get(1).map(String::as_str) == Some("sh")
+                    && let Some(inner) = words.last()
+                {
+                    out.extend(programs_in(inner));
+                }
+                continue;
+            }
+            "sh" | "bash" => {
+                out.push(program.clone());
+                if let Some(i) = words.iter().position(|w| w == "-c")
+                    && let Some(inner) = words.get(i + 1)
+                {
+                    out.extend(programs_in(inner));
+                }
+                continue;
+            }
+            _ => out.push(program.clone()),
+        }
+    }
+    out
+}
+
+/// Words joined back into a command line, each quoted for `sh`.
+fn shell_join(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("'{}'", w.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A command line split into simple commands (at `|`, `&&`, `||`, `;`, `&`, parentheses and
+/// newlines), each as its words with quotes removed; redirections (`2>&1`, `> FILE`) are left
+/// out. Enough of sh's grammar for the one-line commands a page runs.
+fn simple_commands(command: &str) -> Vec<Vec<String>> {
+    let mut commands = vec![];
+    let mut words: Vec<String> = vec![];
+    let mut word = String::new();
+    let mut in_word = false;
+    // The next word is a redirection's target, not an argument.
+    let mut target = false;
+    let mut chars = command.chars().peekable();
+    fn end_word(word: &mut String, in_word: &mut bool, words: &mut Vec<String>, target: &mut bool) {
+        if *in_word {
+            if !*target {
+                words.push(std::mem::take(word));
+            }
+            word.clear();
+            *target = false;
+        }
+        *in_word = false;
+    }
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    word.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if chars.peek().is_some_and(|n| "\"\\$`".contains(*n)) => {
+                            word.push(chars.next().unwrap_or('\\'))
+                        }
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                match chars.next() {
+                    Some('\n') | None => {}
+                    Some(n) => word.push(n),
+                }
+            }
+            '<' | '>' => {
+                // `2>`: the digits were the redirection's file descriptor, not a word.
+                if in_word && !word.is_empty() && word.chars().all(|c| c.is_ascii_digit()) {
+                    word.clear();
+                    in_word = false;
+                } else {
+                    end_word(&mut word, &mut in_word, &mut words, &mut target);
+                }
+                while chars.peek().is_some_and(|n| "<>&|".contains(*n)) {
+                    chars.next();
+                }
+                target = true;
+            }
+            '|' | '&' | ';' | '(' | ')' | '\n' => {
+                end_word(&mut word, &mut in_word, &mut words, &mut target);
+                if !words.is_empty() {
+                    commands.push(std::mem::take(&mut words));
+                }
+            }
+            c if c.is_whitespace() => end_word(&mut word, &mut in_word, &mut words, &mut target),
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    end_word(&mut word, &mut in_word, &mut words, &mut target);
+    if !words.is_empty() {
+        commands.push(words);
+    }
+    commands
+}
+
+/// Every embedded command of the pages (`src/**/*.md`) that runs one of `programs`, as
+/// (`src/page.md`, line).
+pub fn pages_running(root: &Path, programs: &[&str]) -> Result<Vec<(String, usize)>> {
+    let src = root.join("src");
+    if !src.is_dir() {
+        return Ok(vec![]);
+    }
+    let mut out = vec![];
+    for file in crate::book::files_with_extension(&src, "md")? {
+        let page = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(&file)?;
+        for (line, cmd) in crate::book::cmdruns(&text) {
+            if programs_in(&cmd)
+                .iter()
+                .any(|p| programs.contains(&p.as_str()))
+            {
+                out.push((page.clone(), line));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The pinned tool a page's program comes from.
+pub fn providing<'a>(tools: &'a [Tool], program: &str) -> Option<&'a Tool> {
+    tools
+        .iter()
+        .find(|t| t.programs.iter().any(|p| p == program))
+}
+
+/// Programs the pages run that neither a pinned tool provides nor `SYSTEM_PROGRAMS` allows:
+/// the command would run whatever copy a machine has on its PATH, or fail there.
+pub fn unpinned_programs(root: &Path, tools: &[Tool]) -> Result<Vec<String>> {
+    let src = root.join("src");
+    let mut problems = vec![];
+    for file in crate::book::files_with_extension(&src, "md")? {
+        let page = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(&file)?;
+        for (line, cmd) in crate::book::cmdruns(&text) {
+            for program in programs_in(&cmd) {
+                if providing(tools, &program).is_none()
+                    && !SYSTEM_PROGRAMS.contains(&program.as_str())
+                {
+                    problems.push(format!(
+                        "{page}:{line}: runs `{program}`, which no pinned tool provides: add it to the \
+                         `programs` of its tool in ci/tools.toml (setup then checks that the pinned \
+                         install has it), or, if it is a system program, to tools::SYSTEM_PROGRAMS"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
 impl Tool {
     /// `<crate>-<version>`, plus the feature list when it is not the default one, so a change
     /// of features is a new cache entry rather than a stale one.
@@ -157,9 +409,10 @@ impl Tool {
         format!("{} {} ({})", self.krate, self.version, self.bin)
     }
 
-    /// Fails, naming the tool, unless it is installed and `<bin> --version` prints the pinned
-    /// version: a cache entry that was changed by hand, or a build that does not start, is
-    /// caught here rather than as a puzzling page.
+    /// Fails, naming the tool and the pages that run it, unless every program the book runs from
+    /// it is installed and `<bin> --version` prints the pinned version: a cache entry that was
+    /// changed by hand, or a build that does not start, is caught here rather than as a puzzling
+    /// page.
     pub fn verify(&self) -> Result<()> {
         self.require_installed()?;
         let path = self.path();
@@ -171,9 +424,10 @@ impl Tool {
             .output()
             .with_context(|| {
                 format!(
-                    "the pinned tool {} does not start ({})",
+                    "the pinned tool {} does not start ({}){}",
                     self.describe(),
-                    path.display()
+                    path.display(),
+                    self.run_by()
                 )
             })?;
         let printed = format!(
@@ -184,13 +438,14 @@ impl Tool {
         if !out.status.success() || !printed.contains(expected.as_str()) {
             bail!(
                 "the pinned tool {} at {} is broken or not that version: `--version` {} and printed {:?} \
-                 (expected {:?}); remove {} and run `ci/book setup`",
+                 (expected {:?}); remove {} and run `ci/book setup`{}",
                 self.describe(),
                 path.display(),
                 out.status,
                 printed.trim(),
                 expected,
-                self.dir().display()
+                self.dir().display(),
+                self.run_by()
             );
         }
         Ok(())
@@ -204,16 +459,57 @@ impl Tool {
         self.path().is_file()
     }
 
-    /// Fails, naming the tool and how to install it, unless it is in the cache.
+    /// Fails, naming the tool, the missing program, the pages that run the tool and how to
+    /// install it, unless each program the book runs from it is in the cache.
     fn require_installed(&self) -> Result<()> {
         if !self.installed() {
             bail!(
-                "the pinned tool {} (ci/tools.toml) is not installed at {}; run `ci/book setup`",
+                "the pinned tool {} (ci/tools.toml) is not installed at {}; run `ci/book setup`{}",
                 self.describe(),
-                self.path().display()
+                self.path().display(),
+                self.run_by()
             );
         }
+        for program in &self.programs {
+            let path = self.bin_dir().join(program);
+            if !path.is_file() {
+                bail!(
+                    "the pinned tool {} has no `{program}` (ci/tools.toml lists it in `programs`) at {}; \
+                     remove {} and run `ci/book setup`{}",
+                    self.describe(),
+                    path.display(),
+                    self.dir().display(),
+                    self.run_by()
+                );
+            }
+        }
         Ok(())
+    }
+
+    /// "; the book runs it in src/a.md (lines 3, 9), src/b.md (line 4)", from the pages'
+    /// embedded commands; empty when no page runs it (mdbook itself, say).
+    fn run_by(&self) -> String {
+        let programs: Vec<&str> = self.programs.iter().map(String::as_str).collect();
+        let lines = pages_running(&self.root, &programs).unwrap_or_default();
+        if lines.is_empty() {
+            return String::new();
+        }
+        let mut pages: Vec<(String, Vec<usize>)> = vec![];
+        for (page, line) in lines {
+            match pages.iter_mut().find(|(p, _)| *p == page) {
+                Some((_, ls)) => ls.push(line),
+                None => pages.push((page, vec![line])),
+            }
+        }
+        let pages: Vec<String> = pages
+            .into_iter()
+            .map(|(page, lines)| {
+                let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+                let word = if lines.len() == 1 { "line" } else { "lines" };
+                format!("{page} ({word} {})", lines.join(", "))
+            })
+            .collect();
+        format!("; the book runs it in {}", pages.join(", "))
     }
 
     /// Installs the tool into its cache directory unless it is there already.
@@ -329,10 +625,12 @@ mod tests {
             version: "132.0.0".into(),
             bin: "wasm-opt".into(),
             features: None,
+            programs: vec!["wasm-opt".into()],
             source: Source::Npm,
             version_text: Some("version 132".into()),
             npm_dir: PathBuf::from("ci/npm-tools/binaryen"),
             cache: cache.to_path_buf(),
+            root: cache.to_path_buf(),
         };
         if !prints.is_empty() {
             std::fs::create_dir_all(tool.bin_dir()).unwrap();
@@ -362,6 +660,114 @@ mod tests {
         let right = fake_tool(&scratch.join("c"), "wasm-opt version 132 (version_132)");
         right.verify().unwrap();
         let _ = std::fs::remove_dir_all(&scratch);
+    }
+
+    /// A scratch repository whose one page runs `command` on its third line.
+    fn page_running(root: &Path, command: &str) {
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(
+            root.join("src/size.md"),
+            format!("# Size\n\n<!-- cmdrun --strict $WASI_BOOK sh '{command}' -->\n"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_tool_at_another_version_names_the_pages_that_run_it() {
+        let scratch =
+            std::env::temp_dir().join(format!("xtask-tools-pages-{}", std::process::id()));
+        let wrong = fake_tool(&scratch, "wasm-opt version 108");
+        page_running(&scratch, "wasm-opt -Oz a.wasm -o b.wasm 2>&1 | sed -n 1p");
+        let err = format!("{:#}", wrong.verify().unwrap_err());
+        let missing = fake_tool(&scratch.join("empty"), "");
+        page_running(&scratch.join("empty"), "wc -c x && wasm-opt -Oz x");
+        let err_missing = format!("{:#}", missing.verify().unwrap_err());
+        let _ = std::fs::remove_dir_all(&scratch);
+        assert!(
+            err.contains("binaryen 132.0.0 (wasm-opt)")
+                && err.contains("not that version")
+                && err.ends_with("; the book runs it in src/size.md (line 3)"),
+            "{err}"
+        );
+        assert!(
+            err_missing.contains("not installed")
+                && err_missing.ends_with("the book runs it in src/size.md (line 3)"),
+            "{err_missing}"
+        );
+    }
+
+    #[test]
+    fn every_program_the_book_runs_from_a_tool_must_be_in_its_pinned_install() {
+        let scratch =
+            std::env::temp_dir().join(format!("xtask-tools-programs-{}", std::process::id()));
+        let mut binaryen = fake_tool(&scratch, "wasm-opt version 132 (version_132)");
+        binaryen.programs = vec!["wasm-opt".into(), "wasm-dis".into()];
+        page_running(&scratch, "wasm-dis hello.wasm");
+        let err = format!("{:#}", binaryen.verify().unwrap_err());
+        // Installed, it passes.
+        std::fs::copy(binaryen.path(), binaryen.bin_dir().join("wasm-dis")).unwrap();
+        let ok = binaryen.verify();
+        let _ = std::fs::remove_dir_all(&scratch);
+        assert!(
+            err.contains("the pinned tool binaryen 132.0.0 (wasm-opt) has no `wasm-dis`")
+                && err.ends_with("the book runs it in src/size.md (line 3)"),
+            "{err}"
+        );
+        ok.unwrap();
+    }
+
+    #[test]
+    fn the_programs_of_a_command_are_found_past_quotes_pipes_and_assignments() {
+        let p = |c: &str| programs_in(c);
+        assert_eq!(
+            p(
+                r#"--strict $WASI_BOOK sh --fails 'why' 'wasm-opt -Oz a.wasm 2>&1 | sed -n "1p;\$p"'"#
+            ),
+            ["wasm-opt", "sed"]
+        );
+        assert_eq!(
+            p("--strict $WASI_BOOK sh 'X=1 Y=2 wasmtime run a.wasm && wc -c a.wasm > target/n'"),
+            ["wasmtime", "wc"]
+        );
+        assert_eq!(
+            p(
+                r#"--strict $WASI_BOOK sh 'for n in 1 2; do ci/wasi-run --call "add $n" a.wasm; done'"#
+            ),
+            ["ci/wasi-run"]
+        );
+        assert_eq!(
+            p(r#"--strict $WASI_BOOK sh 'sort -t "|" -k 3 -n | tail -n 1 || true'"#),
+            ["sort", "tail", "true"]
+        );
+        assert_eq!(
+            p(r"--strict $WASI_BOOK sh 'wasmtime run --invoke '\''greet(1)'\'' a.wasm'"),
+            ["wasmtime"]
+        );
+        assert_eq!(
+            p("--strict sh -c 'wasm-tools validate x; exit 3'"),
+            ["sh", "wasm-tools", "exit"]
+        );
+        assert!(p("--strict $WASI_BOOK show listings/a/b wasip1").is_empty());
+    }
+
+    #[test]
+    fn every_program_the_pages_run_is_pinned_or_a_system_program() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let tools = pinned(&root).unwrap();
+        let problems = unpinned_programs(&root, &tools).unwrap();
+        assert!(problems.is_empty(), "{problems:#?}");
+        let scratch =
+            std::env::temp_dir().join(format!("xtask-tools-unpinned-{}", std::process::id()));
+        page_running(&scratch, "wasm-metadce -f graph.json a.wasm | wasm-opt -Oz");
+        let problems = unpinned_programs(&scratch, &tools).unwrap();
+        let _ = std::fs::remove_dir_all(&scratch);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0]
+                .starts_with("src/size.md:3: runs `wasm-metadce`, which no pinned tool provides"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]

@@ -560,3 +560,60 @@ fn cargo_builds_in_the_checkouts_target_whatever_the_callers_target_dir() {
         "{text}"
     );
 }
+
+#[test]
+fn a_failed_tool_command_is_named_with_its_page_line_and_the_pinned_tool_it_runs() {
+    // Built by the pinned mdbook and mdbook-cmdrun (installed by `cargo xtask setup`), with the
+    // pinned tools first on PATH, as the book is: the pinned wasm-tools refuses a missing file.
+    let real = real_root();
+    let root = std::env::temp_dir().join(format!("xtask-test-tool-cmdrun-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::create_dir_all(root.join("ci")).unwrap();
+    write(
+        &root,
+        "book.toml",
+        "[book]\ntitle = \"t\"\n\n[preprocessor.cmdrun]\n",
+    );
+    write(
+        &root,
+        "src/SUMMARY.md",
+        "# Summary\n\n- [Tools](tools.md)\n",
+    );
+    write(
+        &root,
+        "src/tools.md",
+        "# Tools\n\nFine:\n\n<!-- cmdrun --strict sh -c 'echo fine' -->\n\n\
+         <!-- cmdrun --strict sh -c 'wasm-tools validate no-such.wasm' -->\n",
+    );
+    write(
+        &root,
+        "ci/tools.toml",
+        "[wasm-tools]\nversion = \"1.263.0\"\n",
+    );
+    let path = xtask::tools::path_with_pinned_first(&real).unwrap();
+    let mdbook = xtask::tools::find(&real, "mdbook").unwrap().path();
+    let built = std::process::Command::new(mdbook)
+        .arg("build")
+        .current_dir(&root)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let errors = book::cmdrun_errors(&root.join("book")).unwrap();
+    std::fs::remove_dir_all(&root).unwrap();
+    let page = errors
+        .iter()
+        .find(|e| e.contains("/tools.html: "))
+        .unwrap_or_else(|| panic!("no error on tools.html: {errors:?}"));
+    assert!(
+        page.contains(
+            "an embedded command failed (the command of src/tools.md:7, which runs `wasm-tools` of the pinned tool wasm-tools 1.263.0)"
+        ),
+        "{page}"
+    );
+}
