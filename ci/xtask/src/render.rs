@@ -384,55 +384,56 @@ pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-render-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("listings/ch/l/src")).unwrap();
-        std::fs::create_dir_all(dir.join("ci")).unwrap();
-        std::fs::write(dir.join("listings/ch/l/src/main.rs"), "fn main() {}\n").unwrap();
+    /// A scratch repository with one listing source, removed when the test ends.
+    fn scratch() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("listings/ch/l/src")).unwrap();
+        std::fs::create_dir_all(dir.path().join("ci")).unwrap();
+        std::fs::write(
+            dir.path().join("listings/ch/l/src/main.rs"),
+            "fn main() {}\n",
+        )
+        .unwrap();
         dir
     }
 
     #[test]
     fn an_output_is_reused_until_a_file_it_depends_on_changes() {
-        let root = scratch("reuse");
+        let dir = scratch();
+        let root = dir.path();
         let args = vec!["sh".to_string(), "echo hi".to_string()];
-        let key = Key::sh(&root, &args);
-        assert_eq!(cached(&root, &key), None);
-        store(&root, &key, "hi\n").unwrap();
-        assert_eq!(
-            cached(&root, &Key::sh(&root, &args)).as_deref(),
-            Some("hi\n")
-        );
+        let key = Key::sh(root, &args);
+        assert_eq!(cached(root, &key), None);
+        store(root, &key, "hi\n").unwrap();
+        assert_eq!(cached(root, &Key::sh(root, &args)).as_deref(), Some("hi\n"));
         // Another command is another entry.
         let other = vec!["sh".to_string(), "echo ho".to_string()];
-        assert_eq!(cached(&root, &Key::sh(&root, &other)), None);
+        assert_eq!(cached(root, &Key::sh(root, &other)), None);
         // A changed source (its size here; its mtime in an editor) is a miss.
         std::fs::write(root.join("listings/ch/l/src/main.rs"), "fn main() { }\n").unwrap();
-        assert_eq!(cached(&root, &Key::sh(&root, &args)), None);
-        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(cached(root, &Key::sh(root, &args)), None);
     }
 
     #[test]
     fn a_transcript_or_a_build_output_is_not_an_input() {
-        let root = scratch("outputs");
+        let dir = scratch();
+        let root = dir.path();
         let args = vec!["sh".to_string(), "true".to_string()];
-        let key = Key::sh(&root, &args);
+        let key = Key::sh(root, &args);
         std::fs::write(root.join("listings/ch/l/output.wasip1.txt"), "$ x\n").unwrap();
         std::fs::create_dir_all(root.join("listings/ch/l/target")).unwrap();
         std::fs::write(root.join("listings/ch/l/target/x"), "").unwrap();
-        assert_eq!(Key::sh(&root, &args), key);
-        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(Key::sh(root, &args), key);
     }
 
     #[test]
     fn a_handed_on_file_that_changed_invalidates_every_output() {
-        let root = scratch("handed-on");
+        let dir = scratch();
+        let root = dir.path();
         let args = vec!["sh".to_string(), "true".to_string()];
-        let key = Key::sh(&root, &args);
+        let key = Key::sh(root, &args);
         std::fs::create_dir_all(root.join("target/reactor-bench")).unwrap();
         std::fs::write(root.join(HANDED_ON[0]), "run 2\n").unwrap();
-        assert_ne!(Key::sh(&root, &args), key);
-        let _ = std::fs::remove_dir_all(&root);
+        assert_ne!(Key::sh(root, &args), key);
     }
 }

@@ -35,16 +35,10 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-serve-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn a_preview_shows_the_committed_transcript_under_a_note_and_runs_nothing() {
-    let dir = scratch("preview");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let not_ready = dir.join("ready");
     let out = stdout(&xtask(
         &["show", "listings/hello-wasi/hello", "wasip1"],
@@ -70,19 +64,19 @@ fn a_preview_shows_the_committed_transcript_under_a_note_and_runs_nothing() {
     std::fs::write(&not_ready, "").unwrap();
     let out = stdout(&xtask(
         &["sh", &command],
-        &[("WASI_BOOK_PREVIEW", &not_ready), ("WASI_BOOK_FRESH", &dir)],
+        &[("WASI_BOOK_PREVIEW", &not_ready), ("WASI_BOOK_FRESH", dir)],
     ));
     assert!(!out.contains("Live output on its way"), "{out}");
     assert!(
         witness.exists(),
         "the command did not run once the build was done"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn an_output_comes_from_the_cache_until_fresh_is_asked_for() {
-    let dir = scratch("cache");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let counter = dir.join("runs");
     // Each run appends a line and prints how many there are: a cached output repeats the count.
     let command = format!("echo run >> {0}; wc -l < {0}", counter.display());
@@ -93,18 +87,18 @@ fn an_output_comes_from_the_cache_until_fresh_is_asked_for() {
         std::fs::read_to_string(&counter).unwrap().lines().count(),
         1
     );
-    let fresh = stdout(&xtask(&["sh", &command], &[("WASI_BOOK_FRESH", &dir)]));
+    let fresh = stdout(&xtask(&["sh", &command], &[("WASI_BOOK_FRESH", dir)]));
     assert_ne!(fresh, first, "WASI_BOOK_FRESH did not run the command");
     assert_eq!(
         std::fs::read_to_string(&counter).unwrap().lines().count(),
         2
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_failed_command_is_never_cached() {
-    let dir = scratch("failed");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let counter = dir.join("runs");
     let command = format!("echo run >> {0}; exit 3", counter.display());
     for _ in 0..2 {
@@ -115,5 +109,4 @@ fn a_failed_command_is_never_cached() {
         std::fs::read_to_string(&counter).unwrap().lines().count(),
         2
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
