@@ -280,6 +280,7 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     )?);
     problems.extend(caption_numbers(&src)?);
     problems.extend(unmarked_failures(&src, listings)?);
+    problems.extend(then_now_tables(root, listings)?);
     // Every program an embedded command runs is a pinned tool's, or a system program.
     if root.join("ci/tools.toml").is_file() {
         problems.extend(crate::tools::unpinned_programs(
@@ -411,6 +412,122 @@ pub fn caption_numbers(src: &Path) -> Result<Vec<String>> {
                     i + 1,
                     m + 1
                 ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The Limitations part's then/now table: in a table with a `Now` and a `Proof` column, each
+/// listing path of a row's Proof cell must be shown by a chapter its Now cell links to (its
+/// code included, its run `show`n, or its path in an embedded command), so the table cannot
+/// point at proof that the chapter never shows. A path followed by "(fails)" must fail on
+/// purpose (a `failure` in its metadata, or an `sh --exit N`/`--fails` command that runs it);
+/// an unmarked listing must have a run that works.
+pub fn then_now_tables(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
+    let src = root.join("src");
+    let link = regex::Regex::new(r"\]\(([^)#]+\.md)(?:#[^)]*)?\)").expect("valid pattern");
+    let proof = regex::Regex::new(r"`(listings/[^`]+)`(\s*\(fails\))?").expect("valid pattern");
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let mut problems = vec![];
+    for file in files_with_extension(&src, "md")? {
+        let name = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(&file)?;
+        let lines: Vec<&str> = text.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let header = cells(lines[i]);
+            let (Some(now), Some(proof_col)) = (
+                header.iter().position(|c| c == "Now"),
+                header.iter().position(|c| c == "Proof"),
+            ) else {
+                i += 1;
+                continue;
+            };
+            // The rows, after the header and its `|---|` line.
+            i += 2;
+            while i < lines.len() && lines[i].trim_start().starts_with('|') {
+                let row = cells(lines[i]);
+                let at = format!("{name}:{}", i + 1);
+                let chapters: Vec<(String, String)> = row
+                    .get(now)
+                    .map(|c| {
+                        link.captures_iter(c)
+                            .filter_map(|m| {
+                                let page = m[1].to_string();
+                                std::fs::read_to_string(file.parent()?.join(&page))
+                                    .ok()
+                                    .map(|t| (page, t))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for m in proof.captures_iter(row.get(proof_col).map_or("", |c| c.as_str())) {
+                    let path = m[1].trim_end_matches('/');
+                    let marked = m.get(2).is_some();
+                    let shows = |text: &str| {
+                        text.lines().any(|l| {
+                            includes(l).iter().any(|(p, _)| {
+                                Path::new(p.trim_start_matches("../")).starts_with(path)
+                            })
+                        }) || cmdruns(text).iter().any(|(_, c)| {
+                            c.split(|ch: char| ch.is_whitespace() || "'\"".contains(ch))
+                                .any(|w| Path::new(w).starts_with(path))
+                        })
+                    };
+                    if !chapters.iter().any(|(_, t)| shows(t)) {
+                        let linked: Vec<&str> = chapters.iter().map(|(p, _)| p.as_str()).collect();
+                        problems.push(format!(
+                            "{at}: the Proof `{path}` is not shown by the chapter(s) its Now column links to ({}); \
+                             link the chapter that includes or runs it",
+                            if linked.is_empty() { "none".into() } else { linked.join(", ") }
+                        ));
+                    }
+                    let listing = listings.iter().find(|l| l.dir == Path::new(path));
+                    let fails = match listing {
+                        Some(l) => {
+                            l.spec.build == crate::listing::Build::Fails
+                                || l.spec.runs.iter().any(|r| r.failure.is_some())
+                        }
+                        // A file, such as a `.wat` the chapter runs with `sh --exit N`.
+                        None => chapters.iter().any(|(_, t)| {
+                            cmdruns(t).iter().any(|(_, c)| {
+                                c.contains(path)
+                                    && (c.contains(" sh --exit ") || c.contains(" sh --fails "))
+                            })
+                        }),
+                    };
+                    let works = match listing {
+                        Some(l) => {
+                            l.spec.runs.is_empty()
+                                || (l.spec.build == crate::listing::Build::Ok
+                                    && l.spec.runs.iter().any(|r| r.failure.is_none()))
+                        }
+                        None => true,
+                    };
+                    if marked && !fails {
+                        problems.push(format!(
+                            "{at}: `{path}` is marked (fails), but nothing in it fails on purpose \
+                             (no `failure` in its metadata, no `sh --exit N` or `--fails` that runs it)"
+                        ));
+                    }
+                    if !marked && !works {
+                        problems.push(format!(
+                            "{at}: `{path}` fails on purpose in every run: mark it `(fails)` in the Proof column"
+                        ));
+                    }
+                }
+                i += 1;
             }
         }
     }

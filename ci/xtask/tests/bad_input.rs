@@ -562,6 +562,68 @@ fn cargo_builds_in_the_checkouts_target_whatever_the_callers_target_dir() {
 }
 
 #[test]
+fn a_then_now_row_must_link_the_chapter_that_shows_its_proof_and_mark_failures() {
+    let root = fake_repo("then-now", "targets = [\"wasip1\"]");
+    let l = listing(&root).unwrap();
+    write(
+        &root,
+        "src/table.md",
+        "| Then | Now | Proof |\n|---|---|---|\n\
+         | a | it works ([B](b.md)) | `listings/ch/hello` |\n\
+         | b | it fails ([B](b.md#x)) | `listings/ch/hello` (fails) |\n",
+    );
+    write(&root, "src/b.md", "# B\n\nNothing shown here.\n");
+    let problems = book::then_now_tables(&root, std::slice::from_ref(&l))
+        .unwrap()
+        .join("\n");
+    assert!(
+        problems.contains(
+            "src/table.md:3: the Proof `listings/ch/hello` is not shown by the chapter(s) its Now column links to (b.md)"
+        ),
+        "{problems}"
+    );
+    assert!(
+        problems.contains(
+            "src/table.md:4: `listings/ch/hello` is marked (fails), but nothing in it fails on purpose"
+        ),
+        "{problems}"
+    );
+    // Shown by the linked chapter, the first row passes; the second still claims a failure.
+    write(
+        &root,
+        "src/b.md",
+        "<!-- cmdrun --strict $WASI_BOOK show listings/ch/hello wasip1 -->\n",
+    );
+    let problems = book::then_now_tables(&root, std::slice::from_ref(&l)).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("src/table.md:4:"), "{problems:?}");
+    // A listing that fails in every run must be marked.
+    let root = fake_repo(
+        "then-now-fails",
+        "targets = [\"wasip1\"]\nexit-code = 1\nfailure = \"it exits with 1\"",
+    );
+    let l = listing(&root).unwrap();
+    write(
+        &root,
+        "src/table.md",
+        "| Then | Now | Proof |\n|---|---|---|\n| a | b ([B](b.md)) | `listings/ch/hello` |\n",
+    );
+    write(
+        &root,
+        "src/b.md",
+        "```rust\n{{#include ../listings/ch/hello/src/main.rs:all}}\n```\n",
+    );
+    let problems = book::then_now_tables(&root, std::slice::from_ref(&l)).unwrap();
+    assert_eq!(
+        problems,
+        vec![
+            "src/table.md:3: `listings/ch/hello` fails on purpose in every run: mark it `(fails)` in the Proof column"
+                .to_string()
+        ]
+    );
+}
+
+#[test]
 fn a_failed_tool_command_is_named_with_its_page_line_and_the_pinned_tool_it_runs() {
     // Built by the pinned mdbook and mdbook-cmdrun (installed by `cargo xtask setup`), with the
     // pinned tools first on PATH, as the book is: the pinned wasm-tools refuses a missing file.
