@@ -103,7 +103,8 @@ fn compiling_does_not_count_against_the_deadline() {
         wat.push_str(&format!("  (func $f{i} (param i32) (result i32) (i32.mul (i32.add (local.get 0) (i32.const {i})) (i32.const 3)))\n"));
     }
     wat.push_str("  (func (export \"_start\"))\n  (memory (export \"memory\") 1))\n");
-    let dir = tempdir("compile-time");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().to_path_buf();
     let file = dir.join("big.wat");
     std::fs::write(&file, wat).unwrap();
     let r = run(&[
@@ -181,7 +182,8 @@ fn an_exit_status_of_126_or_more_on_wasip1_is_an_error_named_by_wasmtime_wasi() 
 
 #[test]
 fn a_directory_that_was_not_granted_is_denied() {
-    let dir = tempdir("undeclared");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().to_path_buf();
     std::fs::write(dir.join("secret.txt"), "hidden").unwrap();
     let file = dir.join("secret.txt").display().to_string();
     for t in ["wasip1", "wasip2"] {
@@ -207,7 +209,8 @@ fn a_directory_that_was_not_granted_is_denied() {
 
 #[test]
 fn a_read_only_grant_refuses_writes() {
-    let dir = tempdir("read-only");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().to_path_buf();
     let grant = format!("{}::/data", dir.display());
     for t in ["wasip1", "wasip2"] {
         let r = run(&["--dir-ro", &grant, &guest(t), "write", "/data/out.txt"]);
@@ -259,7 +262,8 @@ const REACTOR: &str = r#"(module
 
 #[test]
 fn a_reactor_is_initialised_once_then_called_many_times_on_one_instance() {
-    let dir = tempdir("reactor");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().to_path_buf();
     let wat = dir.join("reactor.wat");
     std::fs::write(&wat, REACTOR).unwrap();
     let w = wat.display().to_string();
@@ -318,7 +322,8 @@ fn run_cached(cache: &Path, args: &[&str]) -> Run {
 #[test]
 fn a_corrupted_cache_entry_is_compiled_again_and_replaced() {
     use std::os::unix::fs::PermissionsExt;
-    let cache = tempdir("cache-corrupt");
+    let scratch = tempfile::tempdir().unwrap();
+    let cache = scratch.path().to_path_buf();
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
     for t in ["wasip1", "wasip2"] {
         let first = run_cached(&cache, &[&guest(t), "exit", "0"]);
@@ -347,7 +352,8 @@ fn a_corrupted_cache_entry_is_compiled_again_and_replaced() {
 #[test]
 fn a_cache_directory_others_can_write_is_not_used() {
     use std::os::unix::fs::PermissionsExt;
-    let cache = tempdir("cache-open");
+    let scratch = tempfile::tempdir().unwrap();
+    let cache = scratch.path().to_path_buf();
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
     let r = run_cached(&cache, &[&guest("wasip1"), "exit", "0"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -370,11 +376,4 @@ fn a_cache_directory_others_can_write_is_not_used() {
         std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
         0o700
     );
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("wasi-runner-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
