@@ -24,55 +24,7 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// A fenced code block: its info string, first line number (1-based) and body lines.
-#[derive(Debug)]
-pub struct Fence {
-    pub info: String,
-    pub line: usize,
-    pub body: Vec<String>,
-}
-
-/// The fenced blocks of a markdown text (``` fences, as this book writes them).
-pub fn fences(text: &str) -> Vec<Fence> {
-    let mut out = Vec::new();
-    let mut open: Option<(String, Fence)> = None;
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim_start();
-        match &mut open {
-            None => {
-                if let Some(rest) = t.strip_prefix("```") {
-                    let ticks = "```".to_string()
-                        + &rest.chars().take_while(|c| *c == '`').collect::<String>();
-                    let info = rest.trim_start_matches('`').trim().to_string();
-                    open = Some((
-                        ticks,
-                        Fence {
-                            info,
-                            line: i + 1,
-                            body: Vec::new(),
-                        },
-                    ));
-                }
-            }
-            Some((ticks, fence)) => {
-                if t.starts_with(ticks.as_str()) && t.trim_start_matches('`').trim().is_empty() {
-                    out.push(std::mem::replace(
-                        fence,
-                        Fence {
-                            info: String::new(),
-                            line: 0,
-                            body: vec![],
-                        },
-                    ));
-                    open = None;
-                } else {
-                    fence.body.push(line.to_string());
-                }
-            }
-        }
-    }
-    out
-}
+pub use book_common::{Fence, fences};
 
 /// `{{#include path}}` / `{{#rustdoc_include path:anchor}}` directives on one line.
 pub fn includes(line: &str) -> Vec<(String, Option<String>)> {
@@ -203,8 +155,12 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
                     "{name}:{n}: `cmdrun {cmd}` must start with --strict, or a failure is silent"
                 ));
             }
-            let words: Vec<&str> = cmd.split_whitespace().collect();
-            // `$WASI_BOOK show DIR TARGET [RUN]`; a `show` inside an `sh` command is the tool's.
+            // `$WASI_BOOK show [--recorded] DIR TARGET [RUN]`; a `show` inside an `sh` command is
+            // the tool's. A recorded transcript counts as shown: the tests check it.
+            let words: Vec<&str> = cmd
+                .split_whitespace()
+                .filter(|w| *w != "--recorded")
+                .collect();
             if let Some(i) = words
                 .windows(2)
                 .position(|w| w == ["$WASI_BOOK", "show"])

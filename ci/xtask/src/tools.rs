@@ -55,16 +55,11 @@ pub struct Tool {
     root: PathBuf,
 }
 
-/// `$WASI_BOOK_CACHE`, else `$XDG_CACHE_HOME/wasi-exploration`, else `~/.cache/wasi-exploration`.
-pub fn cache_root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("WASI_BOOK_CACHE") {
-        return dir.into();
-    }
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("wasi-exploration")
+/// The book's cache (`book_common::cache_root`), or an error that says how to name one.
+pub fn cache_root() -> Result<PathBuf> {
+    book_common::cache_root().context(
+        "no cache directory for the pinned tools: set HOME, XDG_CACHE_HOME or WASI_BOOK_CACHE",
+    )
 }
 
 pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
@@ -89,7 +84,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
             features: p.features,
             source: if p.npm { Source::Npm } else { Source::Crates },
             npm_dir: root.join("ci/npm-tools").join(&krate),
-            cache: cache_root().join("tools"),
+            cache: cache_root()?.join("tools"),
             root: root.to_path_buf(),
             krate,
         };

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use xtask::listing::{Listing, Target};
-use xtask::{book, listings};
+use xtask::{book, build, run, verify};
 
 fn real_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -62,7 +62,7 @@ fn output_drift_fails_with_a_diff_naming_the_listing() {
         "$ cargo run -q -p hello --target wasm32-wasip1\nHello, world!\n",
     );
     let l = listing(&root).unwrap();
-    let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
+    let failures = verify::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert_eq!(failures.len(), 1, "{failures:?}");
     let f = &failures[0];
     assert!(
@@ -77,7 +77,7 @@ fn output_drift_fails_with_a_diff_naming_the_listing() {
 fn a_missing_transcript_is_named_with_the_command_that_records_it() {
     let root = fake_repo("missing", "targets = [\"wasip1\"]");
     let l = listing(&root).unwrap();
-    let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
+    let failures = verify::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert_eq!(failures.len(), 1, "{failures:?}");
     assert!(
         failures[0].contains("no transcript listings/ch/hello/output.wasip1.txt"),
@@ -100,7 +100,7 @@ fn a_wrong_exit_code_is_reported() {
         "$ cargo run -q -p hello --target wasm32-wasip1\nHello, WASI!\n",
     );
     let l = listing(&root).unwrap();
-    let failures = listings::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
+    let failures = verify::check(&root, &l, &l.spec.runs[0], Target::Wasip1);
     assert!(
         failures
             .iter()
@@ -355,7 +355,7 @@ fn a_listing_is_stale_when_a_dependency_or_a_shared_source_changes() {
         "[package]\nname = \"helper\"\n",
     );
     let l = listing(&root).unwrap();
-    let dirs: Vec<String> = listings::input_dirs(&root, &l)
+    let dirs: Vec<String> = build::input_dirs(&root, &l)
         .iter()
         .map(|d| {
             d.strip_prefix(root.canonicalize().unwrap())
@@ -463,7 +463,7 @@ fn a_listing_whose_build_must_fail_is_checked_against_the_compiler_error() {
     let l = listing(&root).unwrap();
     let run = &l.spec.runs[0];
     // Record the transcript as `cargo xtask bless` would, then check against it: it passes.
-    let (transcript, captured) = listings::run_listing(&root, &l, run, Target::Wasip1).unwrap();
+    let (transcript, captured) = run::run_listing(&root, &l, run, Target::Wasip1).unwrap();
     assert_ne!(captured.code, 0);
     assert!(transcript.starts_with(
         "$ cargo build -q --manifest-path listings/ch/hello/Cargo.toml --target wasm32-wasip1 --target-dir target/build-fails\n"
@@ -474,12 +474,12 @@ fn a_listing_whose_build_must_fail_is_checked_against_the_compiler_error() {
     );
     write(&root, "listings/ch/hello/output.wasip1.txt", &transcript);
     assert_eq!(
-        listings::check(&root, &l, run, Target::Wasip1),
+        verify::check(&root, &l, run, Target::Wasip1),
         Vec::<String>::new()
     );
     // Fixed, it builds: that is a failure of the listing.
     write(&root, "listings/ch/hello/src/main.rs", "fn main() {}\n");
-    let failures = listings::check(&root, &l, run, Target::Wasip1);
+    let failures = verify::check(&root, &l, run, Target::Wasip1);
     assert!(
         failures
             .iter()
@@ -542,6 +542,7 @@ fn cargo_builds_in_the_checkouts_target_whatever_the_callers_target_dir() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["sh", "cargo metadata -q --format-version 1 --no-deps | grep -o '\"target_directory\":\"[^\"]*\"'"])
         .env("CARGO_TARGET_DIR", std::env::temp_dir().join("somewhere-else"))
+        .env("WASI_BOOK_FRESH", "1")
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
