@@ -6,20 +6,25 @@ use wasmtime::{Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 // ANCHOR: bindgen
-// Host-side bindings from the same WIT file: a `Greeter` type to instantiate, a typed method
-// per function, and a Rust struct per record.
-wasmtime::component::bindgen!({ world: "greeter", path: "../greeter-component/wit" });
+// Host-side bindings from the same WIT file: a `Greeter` type to instantiate, a
+// typed method per function, and a Rust struct per record.
+wasmtime::component::bindgen!({
+    world: "greeter",
+    path: "../greeter-component/wit",
+});
 // ANCHOR_END: bindgen
 
 // ANCHOR: state
-/// The store's data: the WASI 0.2 context the guest's standard library imports need.
+/// The store's data: the WASI 0.2 context the guest's standard library imports
+/// need.
 pub struct Host {
     wasi: WasiCtx,
     table: ResourceTable,
 }
 
-// wasmtime-wasi's host functions reach the WASI context and the resource table (which holds
-// the handles, such as streams, that the guest is given) through this trait.
+// wasmtime-wasi's host functions reach the WASI context and the resource table
+// (which holds the handles, such as streams, that the guest is given) through this
+// trait.
 impl WasiView for Host {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView {
@@ -44,8 +49,8 @@ pub fn instantiate(
         table: ResourceTable::new(),
     };
     let mut store = Store::new(engine, host);
-    // Instantiation checks the component against the `greeter` world: a missing or mistyped
-    // export is an error here, not a trap later.
+    // Instantiation checks the component against the `greeter` world: a missing or
+    // mistyped export is an error here, not a trap later.
     let greeter = Greeter::instantiate(&mut store, &component, &linker)?;
     // ANCHOR_END: instantiate
     Ok((store, greeter))

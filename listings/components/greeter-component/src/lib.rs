@@ -3,8 +3,9 @@
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 
-// Generates Rust types and a `Guest` trait from wit/greeter.wit, and the glue (lifting and
-// lowering strings and records through linear memory) that Listing 13-1 wrote by hand.
+// Generates Rust types and a `Guest` trait from wit/greeter.wit, and the glue
+// (lifting and lowering strings and records through linear memory) that
+// Listing 13-1 wrote by hand.
 wit_bindgen::generate!({ world: "greeter", path: "wit" });
 
 use exports::book::greeter::greetings::{Greeting, Guest};
@@ -23,9 +24,9 @@ impl Guest for Greeter {
     }
 }
 
-// Exports `Greeter` under the component's names, such as `book:greeter/greetings#greet`.
-// Only for WebAssembly: a native build (`cargo build` at the workspace root) cannot link
-// symbols named like that.
+// Exports `Greeter` under the component's names, such as
+// `book:greeter/greetings#greet`. Only for WebAssembly: a native build
+// (`cargo build` at the workspace root) cannot link symbols named like that.
 #[cfg(target_family = "wasm")]
 export!(Greeter);
 // ANCHOR_END: all

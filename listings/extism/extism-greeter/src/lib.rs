@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 static GREETINGS: AtomicU32 = AtomicU32::new(0);
 
-// `#[plugin_fn]` generates the export: it reads the input from Extism's memory, converts it,
-// calls this function and stores the output. No pointers in sight.
+// `#[plugin_fn]` generates the export: it reads the input from Extism's memory,
+// converts it, calls this function and stores the output. No pointers in sight.
 #[plugin_fn]
 pub fn greet(name: String) -> FnResult<String> {
     let n = GREETINGS.fetch_add(1, Ordering::Relaxed) + 1;

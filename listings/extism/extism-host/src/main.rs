@@ -14,8 +14,9 @@ fn main() -> Result<(), extism::Error> {
     ] {
         println!("{file} (WASI {}):", if wasi { "on" } else { "off" });
         let manifest = Manifest::new([Wasm::data(std::fs::read(file)?)]);
-        // One plugin: one instance, called many times. Extism would call the plugin's
-        // `__wasm_call_ctors` or `_initialize` first, but this plugin exports neither.
+        // One plugin: one instance, called many times. Extism would call the
+        // plugin's `__wasm_call_ctors` or `_initialize` first, but this plugin
+        // exports neither.
         let mut plugin = Plugin::new(&manifest, [], wasi)?;
         for name in ["Ferris", "WASI", "Extism"] {
             let greeting: String = plugin.call("greet", name)?;

@@ -2,8 +2,8 @@
 // ANCHOR: all
 use wstd::http::{Body, Error, Request, Response};
 
-// Not a `main` that runs once: the macro exports `wasi:http/incoming-handler`, and the host
-// calls this function for each request.
+// Not a `main` that runs once: the macro exports `wasi:http/incoming-handler`, and
+// the host calls this function for each request.
 #[wstd::http_server]
 async fn main(request: Request<Body>) -> Result<Response<Body>, Error> {
     let reply = format!(

@@ -22,8 +22,8 @@ use wasmtime_wasi_http::{
 const COMPONENT: &str = "target/wasm32-wasip2/debug/http-hello.wasm";
 
 // ANCHOR: state
-/// What each request's store holds: WASI, wasi:http, the table of their resources, and
-/// this host's answer to outgoing requests.
+/// What each request's store holds: WASI, wasi:http, the table of their resources,
+/// and this host's answer to outgoing requests.
 struct RequestState {
     wasi: WasiCtx,
     http: WasiHttpCtx,
@@ -50,8 +50,9 @@ impl WasiHttpView for RequestState {
     }
 }
 
-/// The component may answer requests, not make them: `wasi:http/outgoing-handler` is a
-/// capability too. It stays linked, and every request the component makes is denied.
+/// The component may answer requests, not make them: `wasi:http/outgoing-handler`
+/// is a capability too. It stays linked, and every request the component makes is
+/// denied.
 struct NoOutgoingRequests;
 
 type Sent = (
@@ -72,7 +73,8 @@ impl WasiHttpHooks for NoOutgoingRequests {
 // ANCHOR_END: state
 
 // ANCHOR: handle
-/// One request: a fresh instance in a fresh store, whose `incoming-handler.handle` answers it.
+/// One request: a fresh instance in a fresh store, whose `incoming-handler.handle`
+/// answers it.
 async fn handle(
     pre: ProxyPre<RequestState>,
     req: hyper::Request<hyper::body::Incoming>,
@@ -99,8 +101,9 @@ async fn handle(
             .call_handle(&mut store, req, out)
             .await
     });
-    // The guest sets the response before it streams the body, so on success `task` is left
-    // running to finish the body; an error it hits after that is not reported here.
+    // The guest sets the response before it streams the body, so on success `task`
+    // is left running to finish the body; an error it hits after that is not
+    // reported here.
     match receiver.await {
         Ok(response) => Ok(response?),
         // The guest returned without setting a response: say why.
@@ -128,7 +131,8 @@ async fn serve_one_request() -> Result<()> {
     let pre = ProxyPre::new(linker.instantiate_pre(&component)?)?;
 
     // ANCHOR: serve
-    // Loopback only, on a port the system picks; one connection, then the program ends.
+    // Loopback only, on a port the system picks; one connection, then the program
+    // ends.
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move {
@@ -140,8 +144,8 @@ async fn serve_one_request() -> Result<()> {
         Result::<()>::Ok(())
     });
 
-    // The client: one request, written by hand. HTTP/1.0, so the reply's body is sent as is
-    // (not in chunks) and the connection closes after it.
+    // The client: one request, written by hand. HTTP/1.0, so the reply's body is
+    // sent as is (not in chunks) and the connection closes after it.
     let mut client = TcpStream::connect(addr).await?;
     let request = "GET /hello HTTP/1.0\r\nHost: localhost\r\n\r\n";
     client.write_all(request.as_bytes()).await?;

@@ -7,7 +7,8 @@ fn main() -> std::io::Result<()> {
     // Port 0: the host picks a free port. 127.0.0.1: nothing leaves this machine.
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let mut client = TcpStream::connect(listener.local_addr()?)?;
-    // The connection is already established, so one thread can accept it afterwards.
+    // The connection is already established, so one thread can accept it
+    // afterwards.
     let (mut server, _) = listener.accept()?;
     client.write_all(b"ping")?;
     let mut buf = [0; 4];

@@ -19,8 +19,8 @@ pub trait Approach {
 // ANCHOR_END: approach
 
 // ANCHOR: workloads
-/// Small: a short name. Realistic: a 16 KiB payload, so copying data across the boundary
-/// (and, for a command, through argv and stdout) shows up.
+/// Small: a short name. Realistic: a 16 KiB payload, so copying data across the
+/// boundary (and, for a command, through argv and stdout) shows up.
 pub fn workloads() -> [(&'static str, String); 2] {
     [
         ("small (6 B)", "Ferris".to_string()),
@@ -37,7 +37,8 @@ pub struct Measured {
 }
 
 // ANCHOR: measure
-/// Calls `a` with `name` once to check its answer, then as often as it can within `BUDGET`.
+/// Calls `a` with `name` once to check its answer, then as often as it can within
+/// `BUDGET`.
 pub fn measure(a: &mut dyn Approach, name: &str) -> Result<Measured, Error> {
     let first = a.greet(name)?;
     // Every approach must give the same answer, or the comparison means nothing.

@@ -14,8 +14,9 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 // ANCHOR: approaches
-/// (a) A command, instantiated afresh for every request. `InstancePre` does the linking once;
-/// each request still pays for a new store, instance, WASI context and `_start`.
+/// (a) A command, instantiated afresh for every request. `InstancePre` does the
+/// linking once; each request still pays for a new store, instance, WASI context
+/// and `_start`.
 struct CommandPerRequest {
     engine: Engine,
     pre: InstancePre<WasiP1Ctx>,
@@ -43,7 +44,8 @@ impl Approach for CommandPerRequest {
     }
 }
 
-/// (b) A reactor: one live instance, strings through linear memory (Listing 13-2's code).
+/// (b) A reactor: one live instance, strings through linear memory
+/// (Listing 13-2's code).
 struct Reactor {
     store: Store<WasiP1Ctx>,
     greeter: reactor_host::Greeter,
@@ -82,12 +84,17 @@ impl Approach for ComponentCall {
 // ANCHOR_END: approaches
 
 // ANCHOR: extism
-/// (c) Extism, measured by `extism-bench` in its own process: Extism 1.41 brings Wasmtime 49,
-/// and one binary linking both Wasmtimes would compile each of them once more.
+/// (c) Extism, measured by `extism-bench` in its own process: Extism 1.41 brings
+/// Wasmtime 49, and one binary linking both Wasmtimes would compile each of them
+/// once more.
 fn measure_extism() -> Result<(String, Vec<Measured>), Error> {
     let exe = std::env::current_exe()?.with_file_name("extism-bench");
     let out = std::process::Command::new(&exe).output().map_err(|e| {
-        format!("cannot run {} ({e}); build it with `cargo build --release -p extism-host`", exe.display())
+        format!(
+            "cannot run {} ({e}); build it with \
+             `cargo build --release -p extism-host`",
+            exe.display()
+        )
     })?;
     if !out.status.success() {
         return Err(format!(

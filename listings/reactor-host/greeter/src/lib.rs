@@ -3,8 +3,8 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 // ANCHOR: memory
-/// Reserves `len` bytes in this instance's memory for the host to write into. The host owns
-/// them until it hands them back with `dealloc`.
+/// Reserves `len` bytes in this instance's memory for the host to write into. The
+/// host owns them until it hands them back with `dealloc`.
 #[unsafe(no_mangle)]
 pub extern "C" fn alloc(len: u32) -> u32 {
     let mut buf = Vec::<u8>::with_capacity(len as usize);
@@ -13,10 +13,12 @@ pub extern "C" fn alloc(len: u32) -> u32 {
     ptr as u32
 }
 
-/// Frees what `alloc` (or `greet`'s result) handed out: the same pointer and length.
+/// Frees what `alloc` (or `greet`'s result) handed out: the same pointer and
+/// length.
 ///
 /// # Safety
-/// `ptr` and `len` must come from `alloc(len)` or from a `greet` result, and be freed once.
+/// `ptr` and `len` must come from `alloc(len)` or from a `greet` result, and be
+/// freed once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn dealloc(ptr: u32, len: u32) {
     unsafe { drop(Vec::from_raw_parts(ptr as *mut u8, 0, len as usize)) }
@@ -26,10 +28,10 @@ pub unsafe extern "C" fn dealloc(ptr: u32, len: u32) {
 static GREETINGS: AtomicU32 = AtomicU32::new(0);
 
 // ANCHOR: greet
-/// Reads a UTF-8 name at `ptr..ptr+len` and returns a greeting, allocated in this instance's
-/// memory, as `(pointer << 32) | length`: one wasm value, since a core function returns
-/// numbers only. The caller frees the result with `dealloc`. Returns 0 if the input is not
-/// UTF-8.
+/// Reads a UTF-8 name at `ptr..ptr+len` and returns a greeting, allocated in this
+/// instance's memory, as `(pointer << 32) | length`: one wasm value, since a core
+/// function returns numbers only. The caller frees the result with `dealloc`.
+/// Returns 0 if the input is not UTF-8.
 ///
 /// # Safety
 /// `ptr..ptr+len` must be bytes the caller wrote (from `alloc(len)`).

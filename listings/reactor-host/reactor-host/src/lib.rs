@@ -23,12 +23,13 @@ pub fn instantiate(
     // ANCHOR: instantiate
     let module = Module::from_file(engine, path)?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(engine);
-    // The greeter imports a few WASI 0.1 functions (its C library does); grant nothing else.
+    // The greeter imports a few WASI 0.1 functions (its C library does); grant
+    // nothing else.
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store =
         Store::new(engine, WasiCtxBuilder::new().inherit_stdio().build_p1());
-    // `instantiate` runs no WASI entry point: for a reactor, calling `_initialize` once is
-    // the host's job (a command's `_start` would be too).
+    // `instantiate` runs no WASI entry point: for a reactor, calling `_initialize`
+    // once is the host's job (a command's `_start` would be too).
     let instance: Instance = linker.instantiate(&mut store, &module)?;
     instance
         .get_typed_func::<(), ()>(&mut store, "_initialize")?
@@ -46,9 +47,9 @@ pub fn instantiate(
 }
 
 // ANCHOR: greet
-/// Passes `name` in, gets the greeting out. Ownership: the host borrows guest memory from
-/// `alloc` for the input and gives it back; the guest allocates the output, and the host
-/// frees it once it has copied it out.
+/// Passes `name` in, gets the greeting out. Ownership: the host borrows guest
+/// memory from `alloc` for the input and gives it back; the guest allocates the
+/// output, and the host frees it once it has copied it out.
 pub fn greet(
     store: &mut Store<WasiP1Ctx>,
     g: &Greeter,

@@ -12,15 +12,16 @@ fn main() -> wasmtime::Result<()> {
     )?;
 
     // ANCHOR: calls
-    // One instance, many calls: its memory (and the greeting counter in it) lives on.
+    // One instance, many calls: its memory (and the greeting counter in it) lives
+    // on.
     for name in ["Ferris", "WASI", "reactor"] {
         println!("{}", greet(&mut store, &g, name)?);
     }
     // ANCHOR_END: calls
 
     // ANCHOR: misuse
-    // Misuse 1: write past the end of the guest's memory. The host API checks the bounds and
-    // refuses; nothing is written.
+    // Misuse 1: write past the end of the guest's memory. The host API checks the
+    // bounds and refuses; nothing is written.
     let end = g.memory.data_size(&store);
     match g
         .memory
@@ -29,8 +30,9 @@ fn main() -> wasmtime::Result<()> {
         Ok(()) => println!("write past the end: accepted (unexpected)"),
         Err(e) => println!("write past the end: refused: {e}"),
     }
-    // Misuse 2: hand the guest a length that runs past its memory. The guest's first load
-    // beyond the end traps; the host gets an error, not corrupted memory.
+    // Misuse 2: hand the guest a length that runs past its memory. The guest's
+    // first load beyond the end traps; the host gets an error, not corrupted
+    // memory.
     match g.greet.call(&mut store, (end as u32 - 8, 64)) {
         Ok(r) => println!("greet with a bad length: returned {r} (unexpected)"),
         Err(e) => println!(

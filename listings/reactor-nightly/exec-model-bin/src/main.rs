@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 static TOTAL: AtomicU32 = AtomicU32::new(0);
 
-/// Adds `n` to a running total kept in the instance's memory, and returns the total.
+/// Adds `n` to a running total kept in the instance's memory, and returns the
+/// total.
 #[unsafe(no_mangle)]
 pub extern "C" fn add(n: u32) -> u32 {
     TOTAL.fetch_add(n, Ordering::Relaxed) + n

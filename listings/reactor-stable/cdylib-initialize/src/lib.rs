@@ -24,8 +24,8 @@ unsafe extern "C" {
     fn __wasm_call_ctors();
 }
 
-/// The WASI reactor entry point. Because it calls `__wasm_call_ctors` itself, the linker no
-/// longer wraps each export in constructor and destructor calls.
+/// The WASI reactor entry point. Because it calls `__wasm_call_ctors` itself, the
+/// linker no longer wraps each export in constructor and destructor calls.
 #[unsafe(no_mangle)]
 pub extern "C" fn _initialize() {
     unsafe { __wasm_call_ctors() }

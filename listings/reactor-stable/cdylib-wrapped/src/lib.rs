@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 static CONSTRUCTOR_RUNS: AtomicU32 = AtomicU32::new(0);
 
-// A static constructor, as C and C++ code (or Rust crates like `ctor`) register them: a
-// function pointer in `.init_array`, which the linker's `__wasm_call_ctors` calls.
+// A static constructor, as C and C++ code (or Rust crates like `ctor`) register
+// them: a function pointer in `.init_array`, which the linker's `__wasm_call_ctors`
+// calls.
 #[used]
 #[unsafe(link_section = ".init_array")]
 static CONSTRUCTOR: extern "C" fn() = count_constructor_run;

@@ -12,8 +12,9 @@ fn main() {
         lines += 1;
     }
     stdout.flush().unwrap();
-    // Diagnostics go to stderr, a stream of its own: the host decides where each stream goes
-    // (the book's tests send both into one pipe, so the transcript keeps their order).
+    // Diagnostics go to stderr, a stream of its own: the host decides where each
+    // stream goes (the book's tests send both into one pipe, so the transcript
+    // keeps their order).
     eprintln!("shout: {lines} lines");
 }
 // ANCHOR_END: all

@@ -3,7 +3,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 fn main() {
     // ANCHOR: wall
-    // The wall clock: WASI 0.1 `clock_time_get(REALTIME)`, WASI 0.2 `wasi:clocks/wall-clock`.
+    // The wall clock: WASI 0.1 `clock_time_get(REALTIME)`, WASI 0.2
+    // `wasi:clocks/wall-clock`.
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .expect("after 1970");

@@ -9,11 +9,13 @@ fn main() -> std::io::Result<()> {
         eprintln!("usage: write-adapter OUT.wasm");
         std::process::exit(2);
     };
-    // The command adapter: a core module that implements the `wasi_snapshot_preview1`
-    // imports on top of WASI 0.2 and exports `wasi:cli/run`.
+    // The command adapter: a core module that implements the
+    // `wasi_snapshot_preview1` imports on top of WASI 0.2 and exports
+    // `wasi:cli/run`.
     std::fs::write(&path, WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER)?;
     println!(
-        "wrote the `{WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME}` command adapter ({} bytes) to {path}",
+        "wrote the `{WASI_SNAPSHOT_PREVIEW1_ADAPTER_NAME}` command adapter \
+         ({} bytes) to {path}",
         WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER.len()
     );
     Ok(())
