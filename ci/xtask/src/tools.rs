@@ -28,6 +28,9 @@ struct Pin {
     /// The install's other programs that the pages run (wabt's `wasm2wat`, say): setup checks
     /// that each is there, so that a page never runs a copy from PATH instead.
     programs: Option<Vec<String>>,
+    /// How long installing it usually takes on 2 cores, alone, in seconds (what setup tells a
+    /// newcomer before a long silent step; measured, see the testing appendix).
+    install_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,16 @@ pub struct Tool {
     cache: PathBuf,
     /// The repository root, whose pages say where the tool is run (for error messages).
     root: PathBuf,
+    /// How long installing it usually takes on 2 cores, alone (`install-seconds`).
+    install_seconds: Option<u64>,
+}
+
+/// "30 s", "2 minutes": a duration as a person says it.
+fn minutes(seconds: u64) -> String {
+    match seconds {
+        0..90 => format!("{seconds} s"),
+        _ => format!("{} minutes", (seconds + 30) / 60),
+    }
 }
 
 /// The book's cache (`book_common::cache_root`), or an error that says how to name one.
@@ -86,6 +99,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
             npm_dir: root.join("ci/npm-tools").join(&krate),
             cache: cache_root()?.join("tools"),
             root: root.to_path_buf(),
+            install_seconds: p.install_seconds,
             krate,
         };
         if tool.source == Source::Npm {
@@ -516,8 +530,12 @@ impl Tool {
     }
 
     fn install(&self, root: &Path) -> Result<()> {
+        let usually = self
+            .install_seconds
+            .map(|s| format!("usually about {} on 2 cores; ", minutes(s)))
+            .unwrap_or_default();
         eprintln!(
-            "xtask: installing {} {} (once per version; cached in {})",
+            "xtask: installing {} {} ({usually}once per version; cached in {})",
             self.krate,
             self.version,
             self.dir().display()
@@ -626,6 +644,7 @@ mod tests {
             npm_dir: PathBuf::from("ci/npm-tools/binaryen"),
             cache: cache.to_path_buf(),
             root: cache.to_path_buf(),
+            install_seconds: None,
         };
         if !prints.is_empty() {
             std::fs::create_dir_all(tool.bin_dir()).unwrap();
