@@ -290,6 +290,18 @@ fn cargo(root: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// This program's path, for `$WASI_BOOK`. When cargo rebuilds it while it runs (a save while
+/// serving, say), Linux names the old file "PATH (deleted)"; the path itself then holds the new
+/// build, which is the one later commands should run.
+fn this_program() -> Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let text = exe.to_string_lossy();
+    Ok(match text.strip_suffix(" (deleted)") {
+        Some(path) => PathBuf::from(path),
+        None => exe,
+    })
+}
+
 /// mdbook from the pinned install, with the pinned preprocessors first on PATH and
 /// `$WASI_BOOK` pointing at this binary for the book's `cmdrun` lines.
 fn mdbook(root: &Path, args: &[&str]) -> Result<Command> {
@@ -298,7 +310,7 @@ fn mdbook(root: &Path, args: &[&str]) -> Result<Command> {
     cmd.current_dir(root)
         .args(args)
         .env("PATH", tools::path_with_pinned_first(root)?)
-        .env("WASI_BOOK", std::env::current_exe()?);
+        .env("WASI_BOOK", this_program()?);
     Ok(cmd)
 }
 
@@ -363,7 +375,7 @@ fn serve() -> Result<()> {
         .current_dir(&root)
         .args(["serve", "--hostname", "127.0.0.1", "--port", &port])
         .env("PATH", std::env::join_paths(path)?)
-        .env("WASI_BOOK", std::env::current_exe()?)
+        .env("WASI_BOOK", this_program()?)
         .env(render::PREVIEW_ENV, &ready)
         .spawn()
         .context("cannot run mdbook")?;

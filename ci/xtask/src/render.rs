@@ -168,11 +168,8 @@ fn cache_dir(root: &Path) -> PathBuf {
     root.join("target/book-outputs")
 }
 
-/// The markdown stored under `key`, unless `WASI_BOOK_FRESH` is set.
+/// The markdown stored under `key`.
 pub fn cached(root: &Path, key: &Key) -> Option<String> {
-    if std::env::var_os(FRESH_ENV).is_some() {
-        return None;
-    }
     let base = cache_dir(root).join(key.file_stem());
     let stored_key = std::fs::read_to_string(base.with_extension("key")).ok()?;
     // The file's name is a hash; the key itself is compared in full.
@@ -206,7 +203,8 @@ fn embedded(
     key: impl Fn() -> Key,
     produce: impl FnOnce() -> (String, Result<()>),
 ) -> Result<()> {
-    if let Some(md) = cached(root, &key()) {
+    let fresh = std::env::var_os(FRESH_ENV).is_some();
+    if let Some(md) = cached(root, &key()).filter(|_| !fresh) {
         print!("{md}");
         return Ok(());
     }
