@@ -405,6 +405,47 @@ fn serve() -> Result<()> {
     Ok(())
 }
 
+/// One check's outcome: what was checked, its problems (none: passed), how long it took.
+type Checked = (String, Vec<String>, std::time::Duration);
+
+/// Every run of every listing checked (`verify::check`), two listings at a time on a machine
+/// with two cores: a check mostly waits on one process (the runner, cargo, the official CLI).
+/// A listing's own runs stay in order on one thread, since some write and remove files in the
+/// listing's directory. Results come back in the listings' order, with how long each took.
+fn check_listings(root: &Path, all: &[Listing]) -> Vec<Checked> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Vec<Checked>>>> = Mutex::new(all.iter().map(|_| None).collect());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(l) = all.get(i) else { break };
+                    let mut done = vec![];
+                    for (run, t) in l.runs() {
+                        let started = Instant::now();
+                        let problems = verify::check(root, l, run, t);
+                        done.push((l.describe(run, t), problems, started.elapsed()));
+                    }
+                    results.lock().unwrap()[i] = Some(done);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect()
+}
+
 /// Collects pass/fail per check and prints the failures in full at the end.
 #[derive(Default)]
 struct Report {
@@ -418,9 +459,17 @@ struct Report {
 impl Report {
     fn record(&mut self, name: &str, problems: Vec<String>) {
         let now = Instant::now();
-        let took = self.last.map(|t| (now - t).as_secs()).filter(|s| *s >= 1);
-        self.last = Some(now);
-        let took = took.map(|s| format!(" ({s} s)")).unwrap_or_default();
+        let took = self.last.map(|t| now - t).unwrap_or_default();
+        self.record_took(name, problems, took);
+    }
+
+    /// `record` for a check that ran elsewhere (in parallel), which says how long it took.
+    fn record_took(&mut self, name: &str, problems: Vec<String>, took: std::time::Duration) {
+        self.last = Some(Instant::now());
+        let took = match took.as_secs() {
+            0 => String::new(),
+            s => format!(" ({s} s)"),
+        };
         if problems.is_empty() {
             self.passed += 1;
             eprintln!("ok      {name}{took}");
@@ -483,10 +532,8 @@ fn test() -> Result<()> {
         ..Default::default()
     };
 
-    for l in &all {
-        for (run, t) in l.runs() {
-            report.record(&l.describe(run, t), verify::check(&root, l, run, t));
-        }
+    for (name, problems, took) in check_listings(&root, &all) {
+        report.record_took(&name, problems, took);
     }
     report.record(
         "book sources: includes, code blocks, embedded commands",
