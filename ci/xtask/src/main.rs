@@ -329,7 +329,7 @@ fn serve() -> Result<()> {
         .collect();
     if reading.iter().any(|t| !t.installed()) {
         step(
-            "installing mdbook and mdbook-cmdrun, what reading needs (the first time: about 2 minutes on 2 cores)",
+            "installing mdbook and mdbook-cmdrun, what reading needs (the first time: about 5 minutes on 2 cores)",
             || {
                 let installs: Vec<_> = reading
                     .iter()

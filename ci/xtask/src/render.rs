@@ -26,10 +26,11 @@ pub const PREVIEW_ENV: &str = "WASI_BOOK_PREVIEW";
 /// Set to anything: run every embedded command, ignoring (and refreshing) the cache.
 pub const FRESH_ENV: &str = "WASI_BOOK_FRESH";
 
-/// Files one embedded command writes for a later one to read (the benchmark's table and its
-/// "when to use which" costs come from one run). A cached output is only valid while these hold
-/// what they held right after it was produced, so both tables always come from the same run.
-const HANDED_ON: &[&str] = &["target/reactor-bench/last-run.txt"];
+/// Files one embedded command writes for a later one to read, and the word that the commands
+/// which write or read it contain (the benchmark's table and its "when to use which" costs come
+/// from one run). Such a command's cached output is only valid while the file holds what it
+/// held right after that output was produced, so both tables always come from the same run.
+const HANDED_ON: &[(&str, &str)] = &[("target/reactor-bench/last-run.txt", "reactor-bench")];
 
 /// The files every output depends on: the pins, the cargo configuration and the workspace.
 const PINS: &[&str] = &[
@@ -111,7 +112,8 @@ impl Key {
         for f in &files {
             text.push_str(&stamp(root, f));
         }
-        for f in HANDED_ON {
+        let command = args.join(" ");
+        for (f, _) in HANDED_ON.iter().filter(|(_, word)| command.contains(word)) {
             let content = std::fs::read(root.join(f)).unwrap_or_default();
             let mut h = std::hash::DefaultHasher::new();
             content.hash(&mut h);
@@ -425,13 +427,21 @@ mod tests {
     }
 
     #[test]
-    fn a_handed_on_file_that_changed_invalidates_every_output() {
+    fn a_handed_on_file_that_changed_invalidates_the_outputs_that_use_it() {
         let dir = scratch();
         let root = dir.path();
-        let args = vec!["sh".to_string(), "true".to_string()];
+        let args = vec![
+            "sh".to_string(),
+            "cargo run -q --release -p reactor-bench -- --choices".to_string(),
+        ];
         let key = Key::sh(root, &args);
         std::fs::create_dir_all(root.join("target/reactor-bench")).unwrap();
-        std::fs::write(root.join(HANDED_ON[0]), "run 2\n").unwrap();
+        std::fs::write(root.join(HANDED_ON[0].0), "run 2\n").unwrap();
         assert_ne!(Key::sh(root, &args), key);
+        // A command that neither writes nor reads it keeps its output.
+        let other = vec!["sh".to_string(), "true".to_string()];
+        let before = Key::sh(root, &other);
+        std::fs::write(root.join(HANDED_ON[0].0), "run 3\n").unwrap();
+        assert_eq!(Key::sh(root, &other), before);
     }
 }
