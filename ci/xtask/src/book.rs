@@ -24,6 +24,32 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// One page of the book's sources: its name as the checks report it (`src/page.md`), its path
+/// and its text.
+pub struct Page {
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Every page under `src/`, sorted (none when there is no `src/`).
+pub fn pages(root: &Path) -> Result<Vec<Page>> {
+    let src = root.join("src");
+    if !src.is_dir() {
+        return Ok(vec![]);
+    }
+    files_with_extension(&src, "md")?
+        .into_iter()
+        .map(|path| {
+            Ok(Page {
+                name: crate::listing::rel(root, &path),
+                text: std::fs::read_to_string(&path)?,
+                path,
+            })
+        })
+        .collect()
+}
+
 pub use book_common::{Fence, fences};
 
 /// `{{#include path}}` / `{{#rustdoc_include path:anchor}}` directives on one line.
@@ -102,13 +128,12 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     // (listing, run, target) pairs the book shows; (listing, "", None) for an include.
     let mut shown: BTreeSet<(String, String, Option<Target>)> = BTreeSet::new();
-    for file in files_with_extension(&src, "md")? {
-        let name = file
-            .strip_prefix(root)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        let text = std::fs::read_to_string(&file)?;
+    for Page {
+        name,
+        path: file,
+        text,
+    } in pages(root)?
+    {
         let dir = file.parent().unwrap();
         // Includes: the file must exist and hold the anchor; record which listing it shows.
         for (n, line) in text.lines().enumerate() {
@@ -381,7 +406,6 @@ pub fn caption_numbers(src: &Path) -> Result<Vec<String>> {
 /// purpose (a `failure` in its metadata, or an `sh --exit N`/`--fails` command that runs it);
 /// an unmarked listing must have a run that works.
 pub fn then_now_tables(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
-    let src = root.join("src");
     let link = regex::Regex::new(r"\]\(([^)#]+\.md)(?:#[^)]*)?\)").expect("valid pattern");
     let proof = regex::Regex::new(r"`(listings/[^`]+)`(\s*\(fails\))?").expect("valid pattern");
     let cells = |line: &str| -> Vec<String> {
@@ -392,13 +416,12 @@ pub fn then_now_tables(root: &Path, listings: &[Listing]) -> Result<Vec<String>>
             .collect()
     };
     let mut problems = vec![];
-    for file in files_with_extension(&src, "md")? {
-        let name = file
-            .strip_prefix(root)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        let text = std::fs::read_to_string(&file)?;
+    for Page {
+        name,
+        path: file,
+        text,
+    } in pages(root)?
+    {
         let lines: Vec<&str> = text.lines().collect();
         let mut i = 0;
         while i < lines.len() {

@@ -320,18 +320,11 @@ fn simple_commands(command: &str) -> Vec<Vec<String>> {
 /// Every embedded command of the pages (`src/**/*.md`) that runs one of `programs`, as
 /// (`src/page.md`, line).
 pub fn pages_running(root: &Path, programs: &[&str]) -> Result<Vec<(String, usize)>> {
-    let src = root.join("src");
-    if !src.is_dir() {
-        return Ok(vec![]);
-    }
     let mut out = vec![];
-    for file in crate::book::files_with_extension(&src, "md")? {
-        let page = file
-            .strip_prefix(root)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        let text = std::fs::read_to_string(&file)?;
+    for crate::book::Page {
+        name: page, text, ..
+    } in crate::book::pages(root)?
+    {
         for (line, cmd) in crate::book::cmdruns(&text) {
             if programs_in(&cmd)
                 .iter()
@@ -354,15 +347,11 @@ pub fn providing<'a>(tools: &'a [Tool], program: &str) -> Option<&'a Tool> {
 /// Programs the pages run that neither a pinned tool provides nor `SYSTEM_PROGRAMS` allows:
 /// the command would run whatever copy a machine has on its PATH, or fail there.
 pub fn unpinned_programs(root: &Path, tools: &[Tool]) -> Result<Vec<String>> {
-    let src = root.join("src");
     let mut problems = vec![];
-    for file in crate::book::files_with_extension(&src, "md")? {
-        let page = file
-            .strip_prefix(root)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
-        let text = std::fs::read_to_string(&file)?;
+    for crate::book::Page {
+        name: page, text, ..
+    } in crate::book::pages(root)?
+    {
         for (line, cmd) in crate::book::cmdruns(&text) {
             for program in programs_in(&cmd) {
                 if providing(tools, &program).is_none()

@@ -21,9 +21,12 @@ pub fn page_width(root: &Path) -> Result<usize> {
 /// `{{#rustdoc_include}}`: its anchor) that are wider than `width`, named by page and file.
 pub fn too_wide(root: &Path, width: usize) -> Result<Vec<String>> {
     let mut problems = vec![];
-    for page in book::files_with_extension(&root.join("src"), "md")? {
-        let text = std::fs::read_to_string(&page)?;
-        let page_name = crate::listing::rel(root, &page);
+    for book::Page {
+        name: page_name,
+        path: page,
+        text,
+    } in book::pages(root)?
+    {
         for (n, line) in text.lines().enumerate() {
             for (path, anchor) in book::includes(line) {
                 let file = page.parent().unwrap_or(root).join(&path);

@@ -376,6 +376,30 @@ fn a_listing_is_stale_when_a_dependency_or_a_shared_source_changes() {
     }
 }
 
+/// Builds the book at `root` with the pinned mdbook and mdbook-cmdrun of the real checkout
+/// `real`, and returns the cmdrun errors `book::cmdrun_errors` finds in its pages.
+fn cmdrun_errors_of_a_real_build(real: &Path, root: &Path) -> Vec<String> {
+    let path = xtask::tools::path_with_pinned_first(real).unwrap();
+    let mdbook = xtask::tools::find(real, "mdbook").unwrap().path();
+    assert!(
+        mdbook.is_file(),
+        "{} is missing: run `cargo xtask setup` first",
+        mdbook.display()
+    );
+    let built = std::process::Command::new(mdbook)
+        .arg("build")
+        .current_dir(root)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    book::cmdrun_errors(&root.join("book")).unwrap()
+}
+
 #[test]
 fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built() {
     // A tiny book with one strict embedded command that fails, built by the pinned mdbook and
@@ -396,25 +420,7 @@ fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built()
         "# A\n\n<!-- cmdrun --strict sh -c 'echo partial; exit 3' -->\n",
     )
     .unwrap();
-    let path = xtask::tools::path_with_pinned_first(&real).unwrap();
-    let mdbook = xtask::tools::find(&real, "mdbook").unwrap().path();
-    assert!(
-        mdbook.is_file(),
-        "{} is missing: run `cargo xtask setup` first",
-        mdbook.display()
-    );
-    let status = std::process::Command::new(mdbook)
-        .arg("build")
-        .current_dir(&root)
-        .env("PATH", path)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let errors = book::cmdrun_errors(&root.join("book")).unwrap();
+    let errors = cmdrun_errors_of_a_real_build(&real, &root);
     std::fs::remove_dir_all(&root).unwrap();
     // The chapter's page (and index.html and print.html, which repeat it).
     assert!(
@@ -654,20 +660,7 @@ fn a_failed_tool_command_is_named_with_its_page_line_and_the_pinned_tool_it_runs
         "ci/tools.toml",
         "[wasm-tools]\nversion = \"1.263.0\"\n",
     );
-    let path = xtask::tools::path_with_pinned_first(&real).unwrap();
-    let mdbook = xtask::tools::find(&real, "mdbook").unwrap().path();
-    let built = std::process::Command::new(mdbook)
-        .arg("build")
-        .current_dir(&root)
-        .env("PATH", path)
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    let errors = book::cmdrun_errors(&root.join("book")).unwrap();
+    let errors = cmdrun_errors_of_a_real_build(&real, &root);
     std::fs::remove_dir_all(&root).unwrap();
     let page = errors
         .iter()
