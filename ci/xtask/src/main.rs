@@ -15,6 +15,8 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   serve               set everything up, then serve the book on http://127.0.0.1:3000
                       (another port: WASI_BOOK_PORT=N)
   test                set everything up, then run every test (listings, book, links, snippets)
+  build               set everything up, then build the book into book/ with every output
+                      live, and check it (the hosted book's workflow runs this)
   setup               install the pinned tools, build the runner and every listing
   bless [LISTING...]  re-record the transcripts (output.<target>.txt) of all or some listings
   check LISTING [TARGET [RUN]]
@@ -60,18 +62,21 @@ fn main() {
     // The commands that build: one checkout at a time per build directory, since `target/` may
     // be shared by every clone on this machine (see `ci/book`). `show` and `sh` run inside them.
     let _lock = match args.first().map(String::as_str) {
-        Some("serve" | "test" | "setup" | "bless" | "check" | "measure") => match lock_target() {
-            Ok(lock) => Some(lock),
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                std::process::exit(1);
+        Some("serve" | "test" | "build" | "setup" | "bless" | "check" | "measure") => {
+            match lock_target() {
+                Ok(lock) => Some(lock),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    std::process::exit(1);
+                }
             }
-        },
+        }
         _ => None,
     };
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(),
         Some("test") => test(),
+        Some("build") => build(),
         Some("setup") => setup(&root()).map(|_| ()),
         Some("bless") => bless(&args[1..]),
         Some("check") if args.len() >= 2 && args.len() <= 4 => check(&args[1..]),
@@ -618,25 +623,11 @@ fn test() -> Result<()> {
     args.extend(["-p", "misbehave"]);
     report.cargo(&root, "the WebAssembly listings also build for the host (as `cargo build` at the root builds them)", &args)?;
 
-    // The book itself: every embedded command runs live; then every internal link and anchor
-    // of the built pages is followed.
-    let _ = std::fs::remove_dir_all(root.join("book"));
-    let status = mdbook(&root, &["build"])?
-        .status()
-        .context("cannot run mdbook")?;
-    let mut problems = vec![];
-    if !status.success() {
-        problems.push(format!(
-            "mdbook build failed ({status}): see its output above"
-        ));
-    }
-    let html = root.join("book");
-    if html.join("index.html").is_file() {
-        problems.extend(book::cmdrun_errors(&html)?);
-        problems.extend(book::broken_links(&html)?);
-    } else {
-        problems.push("mdbook build produced no book/index.html".into());
-    }
+    report.record(
+        "workflows call only ci/ and pin every action to a commit",
+        book::workflow_problems(&root)?,
+    );
+    let problems = build_book(&root)?;
     report.record(
         "mdbook build (live outputs, cmdrun errors, links and anchors)",
         problems,
@@ -681,6 +672,67 @@ fn check(args: &[String]) -> Result<()> {
         book::run_it_comment(&root, l),
     );
     report.finish(started)
+}
+
+/// The book in `book/`, every embedded command run live, then checked: no cmdrun error, and
+/// every internal link and anchor of the built pages leads somewhere. Returns the problems.
+/// `ci/book test` and `ci/book build` (the hosted book's workflow) both build it this way.
+fn build_book(root: &Path) -> Result<Vec<String>> {
+    let _ = std::fs::remove_dir_all(root.join("book"));
+    let status = mdbook(root, &["build"])?
+        .env(render::FRESH_ENV, "1")
+        .status()
+        .context("cannot run mdbook")?;
+    let mut problems = vec![];
+    if !status.success() {
+        problems.push(format!(
+            "mdbook build failed ({status}): see its output above"
+        ));
+    }
+    let html = root.join("book");
+    if html.join("index.html").is_file() {
+        problems.extend(book::cmdrun_errors(&html)?);
+        problems.extend(book::broken_links(&html)?);
+    } else {
+        problems.push("mdbook build produced no book/index.html".into());
+    }
+    Ok(problems)
+}
+
+/// `build`: set everything up, then build the book with every output live into `book/` and
+/// check it, as the hosted book's workflow does. On GitHub Actions the pages link their
+/// repository and an "edit this page" URL (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`).
+fn build() -> Result<()> {
+    let root = root();
+    setup(&root)?;
+    if let (Ok(server), Ok(repo)) = (
+        std::env::var("GITHUB_SERVER_URL"),
+        std::env::var("GITHUB_REPOSITORY"),
+    ) {
+        // mdBook reads MDBOOK_<KEY> for book.toml's keys (`__` for a dot, `_` for a dash).
+        let name = repo.rsplit('/').next().unwrap_or(&repo).to_string();
+        // SAFETY: before any thread starts (setup's installer thread has been joined).
+        unsafe {
+            std::env::set_var("MDBOOK_OUTPUT__HTML__SITE_URL", format!("/{name}/"));
+            std::env::set_var(
+                "MDBOOK_OUTPUT__HTML__GIT_REPOSITORY_URL",
+                format!("{server}/{repo}"),
+            );
+            std::env::set_var(
+                "MDBOOK_OUTPUT__HTML__EDIT_URL_TEMPLATE",
+                format!("{server}/{repo}/edit/main/{{path}}"),
+            );
+        }
+    }
+    let problems = build_book(&root)?;
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{p}\n");
+        }
+        bail!("the book built with {} problems (above)", problems.len());
+    }
+    eprintln!("xtask: the book is in book/");
+    Ok(())
 }
 
 fn select<'a>(all: &'a [Listing], names: &[String]) -> Result<Vec<&'a Listing>> {
