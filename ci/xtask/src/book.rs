@@ -824,7 +824,12 @@ mod tests {
 
     #[test]
     fn names_a_nightly_other_than_the_pinned_one() {
-        let dir = std::env::temp_dir().join(format!("stale-nightly-{}", std::process::id()));
+        // A fresh directory of its own (kept: the test removes it).
+        let dir = tempfile::Builder::new()
+            .prefix("stale-nightly-")
+            .tempdir()
+            .unwrap()
+            .keep();
         std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::create_dir_all(dir.join("listings")).unwrap();
         std::fs::write(
@@ -844,7 +849,12 @@ mod tests {
 
     #[test]
     fn caption_numbers_follow_the_sidebar() {
-        let dir = std::env::temp_dir().join(format!("captions-{}", std::process::id()));
+        // A fresh directory of its own (kept: the test removes it).
+        let dir = tempfile::Builder::new()
+            .prefix("captions-")
+            .tempdir()
+            .unwrap()
+            .keep();
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("SUMMARY.md"),

@@ -645,7 +645,12 @@ mod tests {
 
     #[test]
     fn a_missing_tool_or_one_at_another_version_is_named() {
-        let scratch = std::env::temp_dir().join(format!("xtask-tools-test-{}", std::process::id()));
+        // A fresh directory of its own (kept: the test removes it).
+        let scratch = tempfile::Builder::new()
+            .prefix("xtask-tools-test-")
+            .tempdir()
+            .unwrap()
+            .keep();
         let missing = fake_tool(&scratch.join("a"), "");
         let err = format!("{:#}", missing.verify().unwrap_err());
         assert!(
@@ -677,8 +682,12 @@ mod tests {
 
     #[test]
     fn a_tool_at_another_version_names_the_pages_that_run_it() {
-        let scratch =
-            std::env::temp_dir().join(format!("xtask-tools-pages-{}", std::process::id()));
+        // A fresh directory of its own (kept: the test removes it).
+        let scratch = tempfile::Builder::new()
+            .prefix("xtask-tools-pages-")
+            .tempdir()
+            .unwrap()
+            .keep();
         let wrong = fake_tool(&scratch, "wasm-opt version 108");
         page_running(&scratch, "wasm-opt -Oz a.wasm -o b.wasm 2>&1 | sed -n 1p");
         let err = format!("{:#}", wrong.verify().unwrap_err());
@@ -701,8 +710,12 @@ mod tests {
 
     #[test]
     fn every_program_the_book_runs_from_a_tool_must_be_in_its_pinned_install() {
-        let scratch =
-            std::env::temp_dir().join(format!("xtask-tools-programs-{}", std::process::id()));
+        // A fresh directory of its own (kept: the test removes it).
+        let scratch = tempfile::Builder::new()
+            .prefix("xtask-tools-programs-")
+            .tempdir()
+            .unwrap()
+            .keep();
         let mut binaryen = fake_tool(&scratch, "wasm-opt version 132 (version_132)");
         binaryen.programs = vec!["wasm-opt".into(), "wasm-dis".into()];
         page_running(&scratch, "wasm-dis hello.wasm");
@@ -759,8 +772,12 @@ mod tests {
         let tools = pinned(&root).unwrap();
         let problems = unpinned_programs(&root, &tools).unwrap();
         assert!(problems.is_empty(), "{problems:#?}");
-        let scratch =
-            std::env::temp_dir().join(format!("xtask-tools-unpinned-{}", std::process::id()));
+        // A fresh directory of its own (kept: the test removes it).
+        let scratch = tempfile::Builder::new()
+            .prefix("xtask-tools-unpinned-")
+            .tempdir()
+            .unwrap()
+            .keep();
         page_running(&scratch, "wasm-metadce -f graph.json a.wasm | wasm-opt -Oz");
         let problems = unpinned_programs(&scratch, &tools).unwrap();
         let _ = std::fs::remove_dir_all(&scratch);

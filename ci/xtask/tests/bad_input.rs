@@ -26,8 +26,12 @@ fn fake_repo(test: &str, meta: &str) -> PathBuf {
             "{needed} is missing: run `cargo xtask setup` first"
         );
     }
-    let root = std::env::temp_dir().join(format!("xtask-test-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    // A fresh directory of its own (kept: the test removes it).
+    let root = tempfile::Builder::new()
+        .prefix(&format!("xtask-test-{test}-"))
+        .tempdir()
+        .unwrap()
+        .keep();
     let dir = root.join("listings/ch/hello");
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::create_dir_all(root.join("src")).unwrap();
@@ -406,8 +410,12 @@ fn a_failed_embedded_command_is_found_in_a_page_the_pinned_mdbook_really_built()
     // mdbook-cmdrun (installed by `cargo xtask setup`), so the detector is tested against
     // their real output rather than hand-written HTML.
     let real = real_root();
-    let root = std::env::temp_dir().join(format!("xtask-test-real-cmdrun-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    // A fresh directory of its own (kept: the test removes it).
+    let root = tempfile::Builder::new()
+        .prefix("xtask-test-real-cmdrun-")
+        .tempdir()
+        .unwrap()
+        .keep();
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::write(
         root.join("book.toml"),
@@ -635,8 +643,12 @@ fn a_failed_tool_command_is_named_with_its_page_line_and_the_pinned_tool_it_runs
     // Built by the pinned mdbook and mdbook-cmdrun (installed by `cargo xtask setup`), with the
     // pinned tools first on PATH, as the book is: the pinned wasm-tools refuses a missing file.
     let real = real_root();
-    let root = std::env::temp_dir().join(format!("xtask-test-tool-cmdrun-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    // A fresh directory of its own (kept: the test removes it).
+    let root = tempfile::Builder::new()
+        .prefix("xtask-test-tool-cmdrun-")
+        .tempdir()
+        .unwrap()
+        .keep();
     std::fs::create_dir_all(root.join("src")).unwrap();
     std::fs::create_dir_all(root.join("ci")).unwrap();
     write(
