@@ -1,6 +1,7 @@
 //! The book's tooling as a library, so its checks can be tested on deliberately broken inputs
 //! (tests/bad_input.rs). The commands themselves are in main.rs.
 
+pub mod archive;
 pub mod book;
 pub mod build;
 pub mod builds;

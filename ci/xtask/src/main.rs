@@ -7,7 +7,9 @@ use std::process::Command;
 use std::time::Instant;
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
 use xtask::render::Shell;
-use xtask::{book, build, builds, discover, outdated, render, run, sizes, tools, verify, width};
+use xtask::{
+    archive, book, build, builds, discover, outdated, render, run, sizes, tools, verify, width,
+};
 
 const HELP: &str = "\
 usage: ci/book <command>   (or: cargo xtask <command>)
@@ -628,12 +630,61 @@ fn test() -> Result<()> {
         book::workflow_problems(&root)?,
     );
     let problems = build_book(&root)?;
+    let built = problems.is_empty();
     report.record(
         "mdbook build (live outputs, cmdrun errors, links and anchors)",
         problems,
     );
-
+    let archive_problems = match built {
+        true => archive_builds(&root)?,
+        false => vec!["not checked: the book did not build".into()],
+    };
+    report.record(
+        "the listings' archive builds and runs on its own (hello, both targets)",
+        archive_problems,
+    );
     report.finish(started)
+}
+
+/// Unpacks the archive the book links (built by `build_book`) into a scratch directory and
+/// builds and runs the hello listing there for each WASI target, with the official `wasmtime`
+/// CLI as cargo's runner, as a reader who downloaded it would.
+fn archive_builds(root: &Path) -> Result<Vec<String>> {
+    let scratch = root.join("target/archive-check");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)?;
+    let unpacked = Command::new("tar")
+        .arg("-xzf")
+        .arg(root.join("book").join(archive::ARCHIVE))
+        .arg("-C")
+        .arg(&scratch)
+        .status()
+        .context("cannot run tar")?;
+    if !unpacked.success() {
+        return Ok(vec![format!("book/{} does not unpack", archive::ARCHIVE)]);
+    }
+    let workspace = scratch.join("wasi-exploration-listings");
+    let mut problems = vec![];
+    for target in ["wasm32-wasip1", "wasm32-wasip2"] {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(&workspace)
+            .args(["run", "-q", "-p", "hello", "--target", target])
+            // Its own build directory and the reader's PATH, with the pinned wasmtime CLI.
+            .env("CARGO_TARGET_DIR", workspace.join("target"))
+            .env("PATH", tools::path_with_pinned_first(root)?);
+        let run = xtask::exec::capture(cmd, None, std::time::Duration::from_secs(300))?;
+        if run.code != 0 || !run.output.contains("Hello, WASI!") {
+            problems.push(format!(
+                "the downloadable listings: `cargo run -p hello --target {target}` in the \
+                 unpacked {} exited with {} and printed:\n{}",
+                archive::ARCHIVE,
+                run.code,
+                run.output
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(problems)
 }
 
 /// `check LISTING [TARGET [RUN]]`: what `ci/book test` checks of one listing, without the
@@ -691,6 +742,8 @@ fn build_book(root: &Path) -> Result<Vec<String>> {
     }
     let html = root.join("book");
     if html.join("index.html").is_file() {
+        // The listings' code to download, linked from the introduction.
+        archive::write(root, &html)?;
         problems.extend(book::cmdrun_errors(&html)?);
         problems.extend(book::broken_links(&html)?);
     } else {

@@ -1,0 +1,180 @@
+//! The code of every listing as a Cargo workspace of its own, for a reader to download from the
+//! hosted book: the listings' sources without the book's machinery (transcripts, `ANCHOR`
+//! lines, `[package.metadata.wasi-book]`), the workspace's pins, and a `.cargo/config.toml`
+//! that makes the official `wasmtime` CLI cargo's runner.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The archive's file name, beside the book's pages.
+pub const ARCHIVE: &str = "wasi-exploration-listings.tar.gz";
+/// The directory the archive unpacks to.
+const TOP: &str = "wasi-exploration-listings";
+
+/// Writes the archive into `out_dir` and returns its path.
+pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
+    let stage = root.join("target/archive");
+    let _ = std::fs::remove_dir_all(&stage);
+    let top = stage.join(TOP);
+    for rel in tracked(root, "listings")? {
+        let name = rel.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with("output.") {
+            continue; // transcripts belong to the book's tests
+        }
+        let bytes = std::fs::read(root.join(&rel))?;
+        let bytes = match String::from_utf8(bytes) {
+            Ok(text) if name == "Cargo.toml" => without_book_metadata(&text).into_bytes(),
+            Ok(text) => without_anchors(&text).into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        let dest = top.join(&rel);
+        std::fs::create_dir_all(dest.parent().unwrap())?;
+        std::fs::write(&dest, bytes)?;
+    }
+    // The workspace: the book's pins, with the listings as its only members.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let mut workspace = String::new();
+    for line in without_anchors(&manifest).lines() {
+        if line.starts_with("members = ") {
+            workspace.push_str("members = [\"listings/*/*\"]\n");
+        } else if !line.starts_with("# The harness crates") {
+            workspace.push_str(line);
+            workspace.push('\n');
+        }
+    }
+    std::fs::write(top.join("Cargo.toml"), workspace)?;
+    for file in ["Cargo.lock", "rust-toolchain.toml"] {
+        std::fs::copy(root.join(file), top.join(file))?;
+    }
+    std::fs::create_dir_all(top.join(".cargo"))?;
+    std::fs::write(top.join(".cargo/config.toml"), CARGO_CONFIG)?;
+    std::fs::write(top.join("README.md"), README)?;
+    std::fs::create_dir_all(out_dir)?;
+    let archive = out_dir.join(ARCHIVE);
+    // The same bytes for the same sources: names sorted, no times or owners of this machine.
+    let status = Command::new("tar")
+        .args([
+            "--sort=name",
+            "--mtime=@0",
+            "--owner=0",
+            "--group=0",
+            "--numeric-owner",
+            "-czf",
+        ])
+        .arg(&archive)
+        .arg("-C")
+        .arg(&stage)
+        .arg(TOP)
+        .env("GZIP", "-n")
+        .status()
+        .context("cannot run tar")?;
+    if !status.success() {
+        bail!("tar could not write {}", archive.display());
+    }
+    Ok(archive)
+}
+
+/// Files git tracks under `dir` (so nothing a build left behind goes in), relative to `root`.
+fn tracked(root: &Path, dir: &str) -> Result<Vec<PathBuf>> {
+    let out = Command::new("git")
+        .current_dir(root)
+        .args(["ls-files", "-z", "--", dir])
+        .output()
+        .context("cannot run git")?;
+    if !out.status.success() {
+        bail!("git ls-files {dir} failed");
+    }
+    Ok(out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
+        .collect())
+}
+
+/// The text without its `ANCHOR:` / `ANCHOR_END:` lines (the book's excerpt markers).
+fn without_anchors(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.contains("ANCHOR:") && !l.contains("ANCHOR_END:"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// A listing's manifest without the book's metadata table (and the comment that introduces it).
+fn without_book_metadata(text: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in without_anchors(text).lines() {
+        let header = line.trim_start().starts_with('[');
+        if line.trim() == "[package.metadata.wasi-book]" {
+            skipping = true;
+            // The comment just above it says how the book runs the listing.
+            while out.ends_with('\n') && out.lines().last().is_some_and(|l| l.starts_with('#')) {
+                let cut = out[..out.len() - 1].rfind('\n').map_or(0, |i| i + 1);
+                out.truncate(cut);
+            }
+            continue;
+        }
+        if header {
+            skipping = false;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+const CARGO_CONFIG: &str = "\
+# `cargo run --target wasm32-wasip1` (or wasip2) runs the result in the official wasmtime CLI.
+# A listing that needs a grant (a directory, a variable, the network) says so in its chapter:
+# build it with `cargo build`, then run `wasmtime run` with the flags the chapter shows.
+[target.wasm32-wasip1]
+runner = [\"wasmtime\", \"run\"]
+
+[target.wasm32-wasip2]
+runner = [\"wasmtime\", \"run\"]
+";
+
+const README: &str = "\
+# The listings of \"WASI exploration with Rust\"
+
+Every listing of the book as a crate of one Cargo workspace, with the versions the book was
+tested with (`rust-toolchain.toml`, `Cargo.lock`, the root `Cargo.toml`).
+
+With rustup and the `wasmtime` CLI (48.x, as in the book's \"Tested with\" table) installed:
+
+```sh
+rustup target add wasm32-wasip1 wasm32-wasip2
+cargo run -p hello --target wasm32-wasip1
+cargo run -p hello --target wasm32-wasip2
+```
+
+Host programs (the chapters on calling a reactor, components, Extism and the benchmark) run
+with `cargo run --release -p NAME`. Each chapter of the book shows the command for each
+listing and what it prints.
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_books_metadata_and_anchors_are_left_out() {
+        let manifest = "# ANCHOR: package\n[package]\nname = \"hello\"\n# ANCHOR_END: package\n\n\
+                        # How the book builds and runs this listing: see CONTRIBUTING.md.\n\
+                        [package.metadata.wasi-book]\ntargets = [\"wasip1\"]\n\n\
+                        [dependencies]\nx = \"1\"\n";
+        assert_eq!(
+            without_book_metadata(manifest),
+            "[package]\nname = \"hello\"\n\n[dependencies]\nx = \"1\"\n"
+        );
+        let source = "// Run it: cargo run\n// ANCHOR: all\nfn main() {}\n// ANCHOR_END: all\n";
+        assert_eq!(
+            without_anchors(source),
+            "// Run it: cargo run\nfn main() {}\n"
+        );
+    }
+}
