@@ -629,6 +629,10 @@ fn test() -> Result<()> {
         "workflows call only ci/ and pin every action to a commit",
         book::workflow_problems(&root)?,
     );
+    report.record(
+        "workflows pass zizmor (the pinned linter for GitHub Actions, offline)",
+        lint_workflows(&root)?,
+    );
     let problems = build_book(&root)?;
     let built = problems.is_empty();
     report.record(
@@ -644,6 +648,26 @@ fn test() -> Result<()> {
         archive_problems,
     );
     report.finish(started)
+}
+
+/// The workflows through the pinned zizmor, offline (its audits that need GitHub are off):
+/// syntax, permissions, injections, unpinned actions. Its findings, or none.
+fn lint_workflows(root: &Path) -> Result<Vec<String>> {
+    let zizmor = tools::find(root, "zizmor")?;
+    let out = Command::new(zizmor.path())
+        .args(["--offline", "--no-progress", ".github/workflows"])
+        .current_dir(root)
+        .output()
+        .context("cannot run zizmor")?;
+    Ok(match out.status.success() {
+        true => vec![],
+        false => vec![format!(
+            "zizmor finds problems in .github/workflows ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )],
+    })
 }
 
 /// Unpacks the archive the book links (built by `build_book`) into a scratch directory and
@@ -908,6 +932,7 @@ fn versions() -> Result<()> {
     for t in tools::pinned(&root)? {
         let (from, pinned_in) = match t.source {
             tools::Source::Crates => ("crates.io", "`ci/tools.toml`".to_string()),
+            tools::Source::Pypi => ("PyPI", "`ci/tools.toml`".to_string()),
             tools::Source::Npm => (
                 "npm",
                 format!("`ci/tools.toml`, `ci/npm-tools/{}/`", t.krate),

@@ -44,6 +44,7 @@ pub fn rows(root: &Path) -> Result<Vec<Row>> {
         rows.push(match t.source {
             tools::Source::Crates => crate_row(&t.krate, &t.version, "ci/tools.toml"),
             tools::Source::Npm => npm_row(&t.krate, &t.version),
+            tools::Source::Pypi => pypi_row(&t.krate, &t.version),
         });
     }
     Ok(rows)
@@ -178,6 +179,30 @@ fn npm_row(package: &str, pinned: &str) -> Row {
         what: format!("`{package}` npm package"),
         pinned: pinned.into(),
         pinned_in: format!("ci/tools.toml, ci/npm-tools/{package}"),
+        newest_in_series: None,
+        newest,
+    }
+}
+
+fn pypi_row(package: &str, pinned: &str) -> Row {
+    // `pip index versions NAME` prints "NAME (NEWEST)" first.
+    let out = Command::new("python3")
+        .args(["-m", "pip", "index", "versions", package])
+        .current_dir(std::env::temp_dir())
+        .output();
+    let newest = out
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            let text = String::from_utf8_lossy(&o.stdout).into_owned();
+            let first = text.lines().next()?.to_string();
+            Some(first.split(['(', ')']).nth(1)?.to_string())
+        })
+        .unwrap_or_else(|| "unknown (`pip index versions` failed)".into());
+    Row {
+        what: format!("`{package}` PyPI package"),
+        pinned: pinned.into(),
+        pinned_in: "ci/tools.toml".into(),
         newest_in_series: None,
         newest,
     }

@@ -20,6 +20,9 @@ struct Pin {
     /// From npm, not crates.io: `npm ci` with the lockfile in `ci/npm-tools/<name>/`.
     #[serde(default)]
     npm: bool,
+    /// From PyPI, not crates.io: the wheel whose SHA-256 this is, installed with
+    /// `pip install --require-hashes` (a binary wheel: nothing is compiled).
+    pypi_sha256: Option<String>,
     /// What `<bin> --version` prints for this version, when it is not the version itself
     /// (binaryen's wasm-opt says "version 132").
     version_text: Option<String>,
@@ -37,6 +40,8 @@ struct Pin {
 pub enum Source {
     Crates,
     Npm,
+    /// A PyPI wheel, pinned by its SHA-256.
+    Pypi,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +57,8 @@ pub struct Tool {
     pub version_text: Option<String>,
     /// `ci/npm-tools/<name>`, for an npm tool.
     npm_dir: PathBuf,
+    /// The wheel's SHA-256, for a PyPI tool.
+    pypi_sha256: Option<String>,
     /// `cache_root()/tools`.
     cache: PathBuf,
     /// The repository root, whose pages say where the tool is run (for error messages).
@@ -95,7 +102,12 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
             },
             version: p.version,
             features: p.features,
-            source: if p.npm { Source::Npm } else { Source::Crates },
+            source: match (p.npm, &p.pypi_sha256) {
+                (true, _) => Source::Npm,
+                (false, Some(_)) => Source::Pypi,
+                (false, None) => Source::Crates,
+            },
+            pypi_sha256: p.pypi_sha256,
             npm_dir: root.join("ci/npm-tools").join(&krate),
             cache: cache_root()?.join("tools"),
             root: root.to_path_buf(),
@@ -385,6 +397,7 @@ impl Tool {
         match self.source {
             Source::Crates => self.dir().join("bin"),
             Source::Npm => self.dir().join("node_modules/.bin"),
+            Source::Pypi => self.dir().join("bin"),
         }
     }
 
@@ -537,6 +550,7 @@ impl Tool {
         match self.source {
             Source::Crates => self.cargo_install(root, &tmp)?,
             Source::Npm => self.npm_ci(&tmp)?,
+            Source::Pypi => self.pip_install(&tmp)?,
         }
         std::fs::create_dir_all(self.dir().parent().unwrap())?;
         if let Err(e) = std::fs::rename(&tmp, self.dir()) {
@@ -553,6 +567,44 @@ impl Tool {
             self.version,
             started.elapsed().as_secs()
         );
+        Ok(())
+    }
+
+    /// `pip install` of the one wheel whose hash `ci/tools.toml` pins, into the cache.
+    fn pip_install(&self, tmp: &Path) -> Result<()> {
+        std::fs::create_dir_all(tmp)?;
+        let requirement = tmp.join("requirements.txt");
+        std::fs::write(
+            &requirement,
+            format!(
+                "{}=={} --hash=sha256:{}\n",
+                self.krate,
+                self.version,
+                self.pypi_sha256.as_deref().unwrap_or_default()
+            ),
+        )?;
+        let status = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(["--no-deps", "--only-binary=:all:", "--require-hashes"])
+            .arg("--target")
+            .arg(tmp)
+            .arg("-r")
+            .arg(&requirement)
+            .status()
+            .context("cannot run python3 -m pip (Python 3 and pip are needed for zizmor)")?;
+        if !status.success() {
+            bail!(
+                "`pip install {}=={}` failed ({status}); fix that, then run the command again",
+                self.krate,
+                self.version
+            );
+        }
         Ok(())
     }
 
@@ -631,6 +683,7 @@ mod tests {
             source: Source::Npm,
             version_text: Some("version 132".into()),
             npm_dir: PathBuf::from("ci/npm-tools/binaryen"),
+            pypi_sha256: None,
             cache: cache.to_path_buf(),
             root: cache.to_path_buf(),
             install_seconds: None,
