@@ -153,7 +153,11 @@ fn setup(root: &Path) -> Result<Vec<Listing>> {
     // A tool missing from the cache is installed beside the book's own builds rather than
     // before them: on a machine's first run each is minutes of compiling, and two builds side by
     // side fill the moments when one of them leaves a core idle (a linker, one long crate).
-    let tools = tools::pinned(root)?;
+    // What the pages run; a tool only the tests run is installed by them (`tests-only`).
+    let tools: Vec<tools::Tool> = tools::pinned(root)?
+        .into_iter()
+        .filter(|t| !t.tests_only)
+        .collect();
     let installer = {
         let (root, missing) = (
             root.to_path_buf(),
@@ -654,6 +658,7 @@ fn test() -> Result<()> {
 /// syntax, permissions, injections, unpinned actions. Its findings, or none.
 fn lint_workflows(root: &Path) -> Result<Vec<String>> {
     let zizmor = tools::find(root, "zizmor")?;
+    zizmor.ensure(root)?;
     let out = Command::new(zizmor.path())
         .args(["--offline", "--no-progress", ".github/workflows"])
         .current_dir(root)

@@ -31,6 +31,10 @@ struct Pin {
     /// The install's other programs that the pages run (wabt's `wasm2wat`, say): setup checks
     /// that each is there, so that a page never runs a copy from PATH instead.
     programs: Option<Vec<String>>,
+    /// Only `ci/book test` runs it (no page does): setup leaves it to the tests, so that
+    /// serving installs only what the pages run.
+    #[serde(default)]
+    tests_only: bool,
     /// How long installing it usually takes on 2 cores, alone, in seconds (what setup tells a
     /// newcomer before a long silent step; measured, see the testing appendix).
     install_seconds: Option<u64>,
@@ -59,6 +63,8 @@ pub struct Tool {
     npm_dir: PathBuf,
     /// The wheel's SHA-256, for a PyPI tool.
     pypi_sha256: Option<String>,
+    /// Only `ci/book test` runs it (`tests-only`); setup does not install it.
+    pub tests_only: bool,
     /// `cache_root()/tools`.
     cache: PathBuf,
     /// The repository root, whose pages say where the tool is run (for error messages).
@@ -108,6 +114,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
                 (false, None) => Source::Crates,
             },
             pypi_sha256: p.pypi_sha256,
+            tests_only: p.tests_only,
             npm_dir: root.join("ci/npm-tools").join(&krate),
             cache: cache_root()?.join("tools"),
             root: root.to_path_buf(),
@@ -135,7 +142,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
 /// the reader's PATH, or none, and the page would show that).
 pub fn path_with_pinned_first(root: &Path) -> Result<std::ffi::OsString> {
     let mut paths = vec![];
-    for t in pinned(root)? {
+    for t in pinned(root)?.into_iter().filter(|t| !t.tests_only) {
         t.require_installed()?;
         paths.push(t.bin_dir());
     }
@@ -684,6 +691,7 @@ mod tests {
             version_text: Some("version 132".into()),
             npm_dir: PathBuf::from("ci/npm-tools/binaryen"),
             pypi_sha256: None,
+            tests_only: false,
             cache: cache.to_path_buf(),
             root: cache.to_path_buf(),
             install_seconds: None,
