@@ -531,10 +531,6 @@ impl Report {
 }
 
 fn test() -> Result<()> {
-    // Every embedded output runs live: the tests never read the cache of outputs that serving
-    // uses (`render`). Set before any thread starts; the book build and the tests inherit it.
-    // SAFETY: no other thread exists yet.
-    unsafe { std::env::set_var(render::FRESH_ENV, "1") };
     let root = root();
     let started = Instant::now();
     let all = setup(&root)?;

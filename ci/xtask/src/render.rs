@@ -50,7 +50,7 @@ pub fn previewing() -> bool {
 /// The note a preview puts where a listing's live output will be.
 pub fn recorded_note() -> &'static str {
     "> **Recorded output.** This machine is still building the book's listings (the first \
-     time takes about ten minutes on two cores). Until then, this is the transcript recorded \
+     time, a quarter of an hour or more on two cores). Until then, this is the transcript recorded \
      in the repository, which `ci/book test` checks against a live run of the listing; \
      values that change from run to run are shown as placeholders. The page reloads with \
      live output when the build is done.\n\n"
@@ -67,7 +67,7 @@ pub fn transcript_note() -> &'static str {
 pub fn pending_note() -> &'static str {
     "> **Live output on its way.** This command runs while the book builds, on what the \
      book's listings build, and this machine is still building them (the first time takes \
-     about ten minutes on two cores). The page reloads with its output when the build is \
+     a quarter of an hour or more on two cores). The page reloads with its output when the build is \
      done.\n\n"
 }
 
