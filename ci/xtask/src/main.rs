@@ -462,6 +462,9 @@ fn check_listings(root: &Path, all: &[Listing]) -> Vec<Checked> {
 struct Report {
     passed: usize,
     failures: Vec<String>,
+    /// Checks that could not run on this machine, each with the command that enables it:
+    /// repeated at the end, so that a passing run never hides one.
+    skipped: Vec<String>,
     /// When the previous check ended: each line says how long its check took, when that is a
     /// second or more (the figures `ci/measure-fresh-clone.sh` users look for).
     last: Option<Instant>,
@@ -493,9 +496,19 @@ impl Report {
         }
     }
 
+    /// A check that cannot run on this machine: said at once and again at the end.
+    fn skip(&mut self, name: &str, why: &str) {
+        self.last = Some(Instant::now());
+        eprintln!("SKIPPED {name}\n        {why}");
+        self.skipped.push(format!("{name}: {why}"));
+    }
+
     /// Prints every failure in full, then the closing count; exits with 1 if anything failed.
     fn finish(self, started: Instant) -> Result<()> {
         let failed = self.failures.len();
+        for s in &self.skipped {
+            eprintln!("\nSKIPPED {s}");
+        }
         if failed > 0 {
             eprintln!("\n---- failures ----");
             for f in &self.failures {
@@ -503,7 +516,11 @@ impl Report {
             }
         }
         eprintln!("\nfinished in {} s", started.elapsed().as_secs());
-        println!("xtask: {} passed, {} failed", self.passed, failed);
+        let skipped = match self.skipped.len() {
+            0 => String::new(),
+            n => format!(", {n} skipped (see above)"),
+        };
+        println!("xtask: {} passed, {} failed{skipped}", self.passed, failed);
         if failed > 0 {
             std::process::exit(1);
         }
@@ -647,6 +664,12 @@ fn test() -> Result<()> {
         "the listings' archive builds and runs on its own (hello, both targets)",
         archive_problems,
     );
+    const BROWSER: &str = "the built book in headless Chromium (ci/browser-test)";
+    match (built, chromium()) {
+        (false, _) => report.record(BROWSER, vec!["not run: the book did not build".into()]),
+        (true, Ok(chromium)) => report.record(BROWSER, browser_test(&root, &chromium)?),
+        (true, Err(why)) => report.skip(BROWSER, &why),
+    }
     report.finish(started)
 }
 
@@ -669,6 +692,67 @@ fn lint_workflows(root: &Path) -> Result<Vec<String>> {
             String::from_utf8_lossy(&out.stderr)
         )],
     })
+}
+
+/// Where the browser test's Chromium is: Debian's `chromium` (`WASI_BOOK_CHROMIUM` names
+/// another). Without it: why, and the command that installs it, unless `WASI_BOOK_BROWSER` is
+/// `required` (`.ci/run` sets it), where a missing Chromium is an error, never a skip.
+fn chromium() -> std::result::Result<PathBuf, String> {
+    let path = std::env::var_os("WASI_BOOK_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if path.is_file() {
+        return Ok(path);
+    }
+    let why = format!(
+        "no Chromium at {}; to run the browser test, install Debian's: \
+         `sudo apt-get install chromium` (or set WASI_BOOK_CHROMIUM to a Chromium)",
+        path.display()
+    );
+    if std::env::var("WASI_BOOK_BROWSER").as_deref() == Ok("required") {
+        eprintln!("error: {why}");
+        std::process::exit(1);
+    }
+    Err(why)
+}
+
+/// ci/browser-test on the built book, with the pinned playwright-core driving `chromium`:
+/// its `problem:` lines, or none. Screenshots go to target/browser-test/.
+fn browser_test(root: &Path, chromium: &Path) -> Result<Vec<String>> {
+    let driver = tools::find(root, "playwright-core")?;
+    driver.ensure(root)?;
+    let shots = root.join("target/browser-test");
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root)
+        .arg("ci/browser-test/browser-test.cjs")
+        .arg(root.join("book"))
+        .arg(&shots)
+        .env(
+            "WASI_BOOK_PLAYWRIGHT",
+            driver.dir().join("node_modules/playwright-core"),
+        )
+        .env("WASI_BOOK_CHROMIUM", chromium);
+    let run = xtask::exec::capture(cmd, None, std::time::Duration::from_secs(600))?;
+    for line in run
+        .output
+        .lines()
+        .filter(|l| l.starts_with("checked: ") || l.starts_with("FAILED: "))
+    {
+        eprintln!("        {line}");
+    }
+    let mut problems: Vec<String> = run
+        .output
+        .lines()
+        .filter_map(|l| l.strip_prefix("problem: "))
+        .map(str::to_string)
+        .collect();
+    if run.code != 0 && problems.is_empty() {
+        problems.push(format!(
+            "ci/browser-test exited with {} and named no problem:\n{}",
+            run.code, run.output
+        ));
+    }
+    Ok(problems)
 }
 
 /// Unpacks the archive the book links (built by `build_book`) into a scratch directory and

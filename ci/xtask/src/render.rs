@@ -216,7 +216,8 @@ fn embedded(
     store(root, &key(), &md)
 }
 
-/// Markdown for one listing run: the command to copy, the live transcript, and the official
+/// Markdown for one listing run: the live transcript (its `$` line is the command, which the
+/// page's copy button copies), and the official
 /// CLI's equivalent (or why there is none). Fails if the run's exit code is not the declared one.
 /// While `ci/book serve` is still building, the committed transcript instead, under a note;
 /// with `recorded`, always that (for a run whose live output the page shows elsewhere, such as
@@ -247,8 +248,8 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
         }
         match l.wasmtime_command(run, target) {
             Ok(w) => format!(
-                "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}\n{w}\n```\n",
-                l.build_command(target)
+                "\nWith the official `wasmtime` CLI instead (after building it):\n\n```sh\n{}```\n",
+                folded_commands(&format!("{}\n{w}\n", l.build_command(target)))
             ),
             Err(why) if target != Target::Host => {
                 format!("\n*No `wasmtime run` equivalent: {why}.*\n")
@@ -256,7 +257,6 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
             Err(_) => String::new(),
         }
     };
-    let command = l.reader_command(run, target);
     if recorded || previewing() {
         let transcript = std::fs::read_to_string(root.join(l.transcript_path(run, target)))
             .with_context(|| format!("{} has no transcript", l.describe(run, target)))?;
@@ -265,7 +265,8 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
             false => recorded_note(),
         };
         print!(
-            "{banner}{note}```sh\n{command}\n```\n\n```console\n{transcript}```\n{}",
+            "{banner}{note}```console\n{}```\n{}",
+            folded(&transcript),
             wasmtime()
         );
         return Ok(());
@@ -280,9 +281,7 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
                     build::build_if_stale(root, &l, target)?;
                 }
                 let (transcript, captured) = run::run_listing(root, &l, run, target)?;
-                md.push_str(&format!(
-                    "```sh\n{command}\n```\n\n```console\n{transcript}```\n"
-                ));
+                md.push_str(&format!("```console\n{}```\n", folded(&transcript)));
                 md.push_str(&wasmtime());
                 let declared = run.exit_code.for_target(target);
                 if l.spec.build == Build::Ok && captured.code != declared {
@@ -329,7 +328,8 @@ pub enum Shell<'a> {
 }
 
 /// Markdown for a tool command run live from the repository root (for example inspecting a
-/// listing's artifact): the command to copy and its transcript, or (`Shell::Markdown`) its
+/// listing's artifact): its transcript, `$` line first, or (`Shell::Markdown`) the command to
+/// copy and its
 /// output as is. While `ci/book serve` is still building, a note instead of the output.
 pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result<()> {
     let banner = match form {
@@ -339,7 +339,7 @@ pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result
         )),
         _ => String::new(),
     };
-    let copy = format!("```sh\n{command}\n```\n\n");
+    let copy = format!("```sh\n{}\n```\n\n", folded_commands(command));
     if previewing() {
         print!("{banner}{}{copy}", pending_note());
         return Ok(());
@@ -359,8 +359,8 @@ pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result
             let md = match form {
                 Shell::Markdown => format!("{copy}{}\n", run.output),
                 _ => format!(
-                    "{banner}{copy}```console\n{}```\n",
-                    run::transcript(command, &run)
+                    "{banner}```console\n{}```\n",
+                    folded(&run::transcript(command, &run))
                 ),
             };
             let outcome = match run.code == expect {
@@ -378,6 +378,104 @@ pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result
             (md, outcome)
         },
     )
+}
+
+/// The widest a folded command line gets, its ` \` included: a console block at the book's
+/// width shows it without sideways scrolling.
+const FOLD_WIDTH: usize = 80;
+
+/// A transcript as the page shows it: each `$ ` command longer than `FOLD_WIDTH` broken over
+/// lines with ` \` (the form a shell accepts when pasted), after each `&&` and otherwise between
+/// words, never inside quotes or between a flag and its value. The transcripts on disk keep one
+/// line per command; the copy button (theme/copy-commands.js) copies the folded form.
+pub fn folded(transcript: &str) -> String {
+    transcript
+        .split_inclusive('\n')
+        .map(|line| match line.strip_prefix("$ ") {
+            Some(command) => fold_line("$ ", command),
+            None => line.to_string(),
+        })
+        .collect()
+}
+
+/// The lines of a command block (`sh`), each folded like a transcript's commands.
+pub fn folded_commands(commands: &str) -> String {
+    commands
+        .split_inclusive('\n')
+        .map(|line| fold_line("", line))
+        .collect()
+}
+
+/// `prompt` and `command` (which may end in a newline, kept), folded when too long.
+fn fold_line(prompt: &str, command: &str) -> String {
+    let (command, newline) = match command.strip_suffix('\n') {
+        Some(c) => (c, "\n"),
+        None => (command, ""),
+    };
+    if prompt.len() + command.len() <= FOLD_WIDTH {
+        return format!("{prompt}{command}{newline}");
+    }
+    let mut lines: Vec<String> = vec![];
+    let mut force_break = false;
+    for group in word_groups(command) {
+        match lines.last_mut() {
+            Some(last) if !force_break && last.len() + 1 + group.len() + 2 <= FOLD_WIDTH => {
+                last.push(' ');
+                last.push_str(&group);
+            }
+            Some(last) => {
+                last.push_str(" \\");
+                lines.push(format!("    {group}"));
+            }
+            None => lines.push(format!("{prompt}{group}")),
+        }
+        force_break = group.ends_with("&&") || group.ends_with('|');
+    }
+    format!("{}{newline}", lines.join("\n"))
+}
+
+/// The command's words (quotes kept as written), with a flag and the value after it in one
+/// group (`--target wasm32-wasip1`), and `&&` kept with the word before it.
+fn word_groups(command: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let (mut word, mut quote) = (String::new(), None::<char>);
+    for c in command.chars() {
+        match (quote, c) {
+            (None, ' ') => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.push(c);
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                word.push(c);
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut groups: Vec<String> = Vec::new();
+    let mut value_of_flag = false;
+    for w in words {
+        let joins =
+            matches!(w.as_str(), "&&" | "|" | "||") || (value_of_flag && !w.starts_with('-'));
+        value_of_flag = w.starts_with('-') && !w.contains('=') && w != "--" && !joins;
+        match groups.last_mut() {
+            Some(g) if joins => {
+                g.push(' ');
+                g.push_str(&w);
+                value_of_flag = false;
+            }
+            _ => groups.push(w),
+        }
+    }
+    groups
 }
 
 #[cfg(test)]
@@ -443,5 +541,29 @@ mod tests {
         let before = Key::sh(root, &other);
         std::fs::write(root.join(HANDED_ON[0].0), "run 3\n").unwrap();
         assert_eq!(Key::sh(root, &other), before);
+    }
+
+    #[test]
+    fn a_long_command_is_folded_between_words_and_never_inside_quotes() {
+        let t = "$ WASI_RUNNER_FLAGS='--env EMPTY= --env GREETING=hello' cargo run -q -p args-env --target wasm32-wasip1 -- --name WASI 'two words'\nout\n$ echo $?\n1\n";
+        let f = folded(t);
+        assert_eq!(
+            f,
+            "$ WASI_RUNNER_FLAGS='--env EMPTY= --env GREETING=hello' cargo run -q \\\n    -p args-env --target wasm32-wasip1 -- --name WASI 'two words'\nout\n$ echo $?\n1\n"
+        );
+        assert!(f.lines().all(|l| l.len() <= FOLD_WIDTH), "{f}");
+    }
+
+    #[test]
+    fn a_command_is_broken_after_and_and_a_short_one_is_left_alone() {
+        let t = "$ cargo build -q -p extism-greeter --target wasm32-unknown-unknown && cargo run -q --release -p extism-host\n";
+        assert_eq!(
+            folded(t),
+            "$ cargo build -q -p extism-greeter --target wasm32-unknown-unknown && \\\n    cargo run -q --release -p extism-host\n"
+        );
+        assert_eq!(
+            folded("$ cargo run -q -p hello\nhi\n"),
+            "$ cargo run -q -p hello\nhi\n"
+        );
     }
 }

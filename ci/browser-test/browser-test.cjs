@@ -1,0 +1,311 @@
+// The browser test: the built book, served on 127.0.0.1, driven in headless Chromium.
+//
+//   node ci/browser-test/browser-test.cjs BOOK_DIR OUT_DIR
+//
+// Run by `ci/book test` (xtask's `browser_test`), which installs the pinned playwright-core
+// (ci/tools.toml) and passes its directory in WASI_BOOK_PLAYWRIGHT, and Debian's chromium in
+// WASI_BOOK_CHROMIUM. Prints one `problem: …` line per failed check, a `checked: …` line per
+// check, writes screenshots to OUT_DIR, and exits 1 when anything failed.
+"use strict";
+
+const fs = require("node:fs");
+const http = require("node:http");
+const path = require("node:path");
+
+const [bookDir, outDir] = process.argv.slice(2);
+const { chromium } = require(process.env.WASI_BOOK_PLAYWRIGHT);
+const executablePath = process.env.WASI_BOOK_CHROMIUM || "/usr/bin/chromium";
+
+// A term that only a later chapter contains (the test also checks that the first page
+// does not): search must find that chapter.
+const SEARCH_TERM = "mio";
+const SEARCH_PAGE = "limits-tokio.html";
+// Screenshots: a chapter with a diagram (in a light and a dark theme) and the benchmark's.
+const DIAGRAM_PAGE = "reactor-what.html";
+const BENCHMARK_PAGE = "reactor-bench.html";
+// The window the book is read in; no Rust listing may need sideways scrolling at this width.
+const VIEWPORT = { width: 1280, height: 900 };
+
+const problems = [];
+const problem = (text) => {
+    problems.push(text);
+    console.log(`problem: ${text}`);
+};
+// Said of a check once it ran: `checked` when it added no problem since `since`.
+const checked = (text, since = problems.length) =>
+    console.log(`${problems.length > since ? "FAILED" : "checked"}: ${text}`);
+
+const TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".json": "application/json",
+    ".gz": "application/gzip",
+};
+
+// A static server for BOOK_DIR on 127.0.0.1 (any free port), with the book's 404 page for
+// a missing file, as GitHub Pages serves it.
+function serve(root) {
+    const server = http.createServer((req, res) => {
+        let rel = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+        if (rel.endsWith("/")) rel += "index.html";
+        const file = path.join(root, path.normalize(rel));
+        if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+            res.writeHead(404, { "content-type": TYPES[".html"] });
+            res.end(fs.readFileSync(path.join(root, "404.html")));
+            return;
+        }
+        res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+        res.end(fs.readFileSync(file));
+    });
+    return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+async function main() {
+    const root = path.resolve(bookDir);
+    fs.mkdirSync(outDir, { recursive: true });
+    const server = await serve(root);
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    const browser = await chromium.launch({
+        executablePath,
+        // Flags for a machine without a network or a GPU: no sandbox (root in CI), and none of
+        // Chromium's own connections to Google's services.
+        args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+        timeout: 60_000,
+    });
+    try {
+        const context = await browser.newContext({ viewport: VIEWPORT });
+        await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+        // Every request must stay on 127.0.0.1: anything else is named and refused.
+        await context.route("**/*", (route) => {
+            const url = new URL(route.request().url());
+            if (url.hostname === "127.0.0.1") return route.continue();
+            problem(`${route.request().frame().url()}: a request leaves 127.0.0.1: ${url.href}`);
+            return route.abort();
+        });
+        await everyPage(context, root, origin);
+        await search(context, origin);
+        await themeAndSidebar(context, origin);
+        await copyExamples(context, origin);
+        await notFound(context, origin);
+        await screenshots(context, origin);
+    } finally {
+        await browser.close();
+        server.close();
+    }
+    console.log(`${problems.length} problem(s)`);
+    process.exit(problems.length ? 1 : 0);
+}
+
+// Opens a page and collects its console errors, uncaught exceptions and failed requests.
+async function open(context, url, { expectStatus = 200 } = {}) {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("console", (m) => {
+        // The 404 page's own status is reported as a console error; it is expected there.
+        const own = m.location().url === url && expectStatus !== 200;
+        if (m.type() === "error" && !own) errors.push(`console error: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
+    page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+    page.on("response", (r) => {
+        if (r.url() !== url && r.status() >= 400) errors.push(`${r.status()} for ${r.url()}`);
+    });
+    // print.html opens the print dialog on load; in a test it would only wait.
+    await page.addInitScript(() => {
+        window.print = () => {};
+    });
+    const response = await page.goto(url, { waitUntil: "load" });
+    if (response.status() !== expectStatus) {
+        errors.push(`status ${response.status()}, expected ${expectStatus}`);
+    }
+    return { page, errors };
+}
+
+async function everyPage(context, root, origin) {
+    const pages = fs.readdirSync(root).filter((f) => f.endsWith(".html") && f !== "404.html");
+    let transcripts = 0;
+    const since = problems.length;
+    for (const name of pages) {
+        const { page, errors } = await open(context, `${origin}/${name}`);
+        // Every image loaded (an SVG that fails to parse has no natural width).
+        const broken = await page.$$eval("img", (imgs) =>
+            imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.getAttribute("src")),
+        );
+        for (const src of broken) errors.push(`image does not load: ${src}`);
+        // No Rust listing scrolls sideways at the reading width.
+        const wide = await page.$$eval("pre > code.language-rust", (codes) =>
+            codes
+                .filter((c) => c.scrollWidth > c.clientWidth + 1)
+                .map((c) => `${c.innerText.split("\n")[0].slice(0, 60)}… (${c.scrollWidth} > ${c.clientWidth} px)`),
+        );
+        for (const w of wide) errors.push(`a Rust listing scrolls sideways at ${VIEWPORT.width} px: ${w}`);
+        // print.html repeats every chapter's blocks.
+        if (name !== "print.html") transcripts += await copyTranscripts(page, errors);
+        for (const e of errors) problem(`${name}: ${e}`);
+        await page.close();
+    }
+    checked(`${pages.length} pages load with no console error, failed request or broken image, and no Rust listing scrolls sideways; ${transcripts} transcripts' copy buttons copy their commands, without prompt or output`, since);
+}
+
+async function search(context, origin) {
+    const { page, errors } = await open(context, `${origin}/index.html`);
+    const firstPageText = await page.innerText("main");
+    if (new RegExp(`\\b${SEARCH_TERM}\\b`, "i").test(firstPageText)) {
+        errors.push(`the first page contains "${SEARCH_TERM}": choose a term only a later chapter has`);
+    }
+    await page.click("#search-toggle");
+    // Typed key by key: mdBook searches on key-up.
+    await page.locator("#searchbar").pressSequentially(SEARCH_TERM, { delay: 50 });
+    try {
+        await page.waitForSelector(`#searchresults a[href*="${SEARCH_PAGE}"]`, { timeout: 10_000 });
+        checked(`search finds "${SEARCH_TERM}" in ${SEARCH_PAGE}`);
+    } catch {
+        const found = await page.$$eval("#searchresults a", (as) => as.map((a) => a.getAttribute("href")));
+        errors.push(`search for "${SEARCH_TERM}" does not list ${SEARCH_PAGE} (found: ${found.join(", ") || "nothing"})`);
+    }
+    for (const e of errors) problem(`search: ${e}`);
+    await page.close();
+}
+
+async function themeAndSidebar(context, origin) {
+    const { page, errors } = await open(context, `${origin}/${DIAGRAM_PAGE}`);
+    const htmlClass = () => page.evaluate(() => document.documentElement.className);
+    for (const theme of ["coal", "light"]) {
+        if (!(await page.isVisible("#theme-list"))) await page.click("#theme-toggle");
+        await page.click(`#theme-list #${theme}`);
+        const classes = await htmlClass();
+        if (!classes.split(" ").includes(theme)) errors.push(`the theme toggle did not switch to ${theme} (html class: "${classes}")`);
+    }
+    const visible = async () => (await htmlClass()).includes("sidebar-visible");
+    const before = await visible();
+    await page.click("#sidebar-toggle");
+    const after = await visible();
+    if (before === after) errors.push(`the sidebar toggle did not change the sidebar (visible: ${before})`);
+    await page.click("#sidebar-toggle");
+    // A sidebar link leads to its chapter.
+    await page.click('#sidebar a[href$="files.html"]');
+    await page.waitForURL(/files\.html$/, { timeout: 10_000 }).catch(() => errors.push("the sidebar link to files.html does not lead there"));
+    for (const e of errors) problem(`theme and sidebar: ${e}`);
+    if (!errors.length) checked("the theme toggle switches themes, the sidebar hides and shows, its links lead to their chapters");
+    await page.close();
+}
+
+// A transcript's copy button copies its `$` commands without the prompt and without output.
+// Pressed on every transcript of a page; returns how many it pressed.
+async function copyTranscripts(page, errors) {
+    let pressed = 0;
+    const blocks = await page.$$("pre:has(> code.language-console)");
+    for (const [i, pre] of blocks.entries()) {
+        const text = await pre.$eval("code", (c) => c.innerText);
+        const lines = text.split("\n");
+        // The block's commands, each with the lines it continues onto, unfolded.
+        const expected = [];
+        for (const [n, line] of lines.entries()) {
+            if (!line.startsWith("$ ")) continue;
+            let command = line.slice(2);
+            const rest = lines.slice(n + 1);
+            while (command.endsWith("\\") && rest.length) {
+                command = command.slice(0, -1).trimEnd() + " " + rest.shift().trim();
+            }
+            expected.push(command);
+        }
+        if (!expected.length) continue;
+        const copied = await pressCopy(page, pre);
+        const unfolded = copied.replace(/ \\\n\s+/g, " ").trimEnd().split("\n");
+        const where = `transcript ${i + 1} ("${expected[0].slice(0, 50)}…")`;
+        if (copied.split("\n").some((l) => l.startsWith("$ "))) errors.push(`copy: ${where}: the copy keeps the \`$ \` prompt`);
+        if (JSON.stringify(unfolded) !== JSON.stringify(expected)) {
+            errors.push(`copy: ${where}: copied ${JSON.stringify(copied)}, expected the commands ${JSON.stringify(expected)}`);
+        }
+        pressed++;
+    }
+    return pressed;
+}
+
+// Presses a code block's copy button and returns what it put on the clipboard.
+async function pressCopy(page, pre) {
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await pre.hover();
+    const button = await pre.$(".clip-button");
+    await button.click();
+    await page.waitForFunction((b) => b.className.includes("tooltipped"), button, { timeout: 5_000 });
+    return page.evaluate(() => navigator.clipboard.readText());
+}
+
+// The first transcript of "Arguments and environment" against the file it was recorded in,
+// and a plain command block (`sh`), which mdBook's own button copies as it is.
+async function copyExamples(context, origin) {
+    const { page, errors } = await open(context, `${origin}/args-env.html`);
+    const copied = await pressCopy(page, await page.$("pre:has(> code.language-console)"));
+    const recorded = fs
+        .readFileSync(path.join(__dirname, "../../listings/args-env/args-env/output.wasip1.txt"), "utf8")
+        .split("\n")[0]
+        .slice(2);
+    if (copied.replace(/ \\\n\s+/g, " ").trim() !== recorded) {
+        errors.push(`the first transcript copied ${JSON.stringify(copied)}, not the recorded command ${JSON.stringify(recorded)}`);
+    }
+    const sh = await page.$("pre:has(> code.language-sh)");
+    const shCopied = await pressCopy(page, sh);
+    const shText = await sh.$eval("code", (c) => c.innerText);
+    if (shCopied.trim() !== shText.trim()) errors.push(`an sh block copied ${JSON.stringify(shCopied)}, not its text`);
+    for (const e of errors) problem(`args-env.html: copy: ${e}`);
+    if (!errors.length) checked("args-env.html's first transcript copies the command recorded in its transcript file; an sh block copies as it is");
+    await page.close();
+}
+
+async function notFound(context, origin) {
+    const { page, errors } = await open(context, `${origin}/no-such-page.html`, { expectStatus: 404 });
+    const text = await page.innerText("main");
+    if (!/not found/i.test(text)) errors.push(`the 404 page does not say the page was not found: ${JSON.stringify(text.slice(0, 80))}`);
+    // Its links lead back into the book.
+    const home = await page.$$eval("main a", (as) => as.map((a) => a.href));
+    if (!home.some((h) => h.startsWith(origin))) errors.push("the 404 page has no link back into the book");
+    for (const e of errors) problem(`404 page: ${e}`);
+    if (!errors.length) checked("a missing page gets the book's 404 page, styled, with a way back");
+    await page.close();
+}
+
+async function screenshots(context, origin) {
+    // [page, theme, what to scroll to, file]
+    const shots = [
+        [DIAGRAM_PAGE, "light", "main img", "diagram-light.png"],
+        [DIAGRAM_PAGE, "coal", "main img", "diagram-dark.png"],
+        [BENCHMARK_PAGE, "light", "main table", "benchmark.png"],
+        [BENCHMARK_PAGE, "coal", "main table", "benchmark-dark.png"],
+    ];
+    for (const [name, theme, selector, file] of shots) {
+        const { page } = await open(context, `${origin}/${name}`);
+        await page.evaluate((t) => localStorage.setItem("mdbook-theme", t), theme);
+        await page.reload({ waitUntil: "load" });
+        const element = await page.$(selector);
+        if (!element) {
+            problem(`${name}: nothing matches "${selector}" to take ${file} of`);
+        } else {
+            await element.evaluate((e) => e.scrollIntoView({ block: "start" }));
+            await page.evaluate(() => window.scrollBy(0, -60));
+            await page.screenshot({ path: path.join(outDir, file) });
+        }
+        await page.evaluate(() => localStorage.removeItem("mdbook-theme"));
+        await page.close();
+    }
+    checked(`screenshots in ${outDir}: ${shots.map((s) => s[3]).join(", ")}`);
+}
+
+main().catch((e) => {
+    console.log(`problem: the browser test stopped: ${e.stack || e}`);
+    process.exit(1);
+});
