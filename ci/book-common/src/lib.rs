@@ -62,9 +62,53 @@ pub fn fences(text: &str) -> Vec<Fence> {
     out
 }
 
+/// The web links of a Markdown text (`http://` and `https://`, in links, autolinks, images and
+/// inline HTML's `href`/`src`), each with its line, as mdBook's parser sees them: a URL in a
+/// code block or a code span is not a link.
+#[cfg(feature = "markdown")]
+pub fn web_links(text: &str) -> Vec<(usize, String)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let web = |u: &str| u.starts_with("http://") || u.starts_with("https://");
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(text, Options::all()).into_offset_iter() {
+        let line = text[..range.start].matches('\n').count() + 1;
+        match event {
+            Event::Start(Tag::Link(_, url, _) | Tag::Image(_, url, _)) if web(&url) => {
+                out.push((line, url.to_string()))
+            }
+            Event::Html(html) => {
+                for attr in ["href=\"", "src=\""] {
+                    for (at, _) in html.match_indices(attr) {
+                        let rest = &html[at + attr.len()..];
+                        let url = &rest[..rest.find('"').unwrap_or(rest.len())];
+                        if web(url) {
+                            out.push((line, url.to_string()));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(all(test, feature = "markdown"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_links_skip_code_and_relative_links() {
+        let text = "See [the spec](https://example.org/spec) and <https://a.test/x>.\n\n`https://code.test` and [local](files.md).\n\n```sh\ncurl https://in.code\n```\n\n<a href=\"https://html.test/\">x</a>\n";
+        assert_eq!(
+            web_links(text),
+            vec![
+                (1, "https://example.org/spec".to_string()),
+                (1, "https://a.test/x".to_string()),
+                (9, "https://html.test/".to_string()),
+            ]
+        );
+    }
 
     #[test]
     fn fences_have_their_info_line_and_body() {
