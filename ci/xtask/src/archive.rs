@@ -60,13 +60,14 @@ pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
             "--owner=0",
             "--group=0",
             "--numeric-owner",
-            "-czf",
+            // gzip without the file's name and time in its header.
+            "--use-compress-program=gzip -n",
+            "-cf",
         ])
         .arg(&archive)
         .arg("-C")
         .arg(&stage)
         .arg(TOP)
-        .env("GZIP", "-n")
         .status()
         .context("cannot run tar")?;
     if !status.success() {

@@ -8,7 +8,8 @@ use std::time::Instant;
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
 use xtask::render::Shell;
 use xtask::{
-    archive, book, build, builds, discover, outdated, render, run, sizes, tools, verify, width,
+    archive, book, build, builds, discover, links, outdated, render, run, scaffold, sizes,
+    timeline, tools, verify, width,
 };
 
 const HELP: &str = "\
@@ -20,6 +21,13 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   build               set everything up, then build the book into book/ with every output
                       live, and check it (the hosted book's workflow runs this)
   setup               install the pinned tools, build the runner and every listing
+  new chapter SLUG \"TITLE\" [\"PART\"]
+                      start a chapter: src/SLUG.md from the template, and its SUMMARY.md entry
+                      (at the end of PART, or last before the appendices)
+  new listing CHAPTER NAME
+                      start a listing in listings/CHAPTER/NAME (a command for both WASI
+                      targets), record its first transcripts, and print the lines to paste
+                      into src/CHAPTER.md
   bless [LISTING...]  re-record the transcripts (output.<target>.txt) of all or some listings
   check LISTING [TARGET [RUN]]
                       check one listing, in seconds once the runner is built: build it, run it
@@ -38,6 +46,10 @@ usage: ci/book <command>   (or: cargo xtask <command>)
                       that exports nothing, say): the page marks it as failing on purpose, with WHY
   sh --markdown 'COMMAND'
                       the same, for a command that prints markdown itself (a table, a chart)
+  links [--checked URL...|all]
+                      rewrite ci/external-links.toml from the pages' external links (keeping
+                      each link's date); --checked records that you opened these links today
+  timeline            draw src/img/wasi-timeline.svg from src/img/wasi-timeline.toml
   versions            print the versions this book is tested with (used by the book)
   sizes               build the hello listing with each size profile, run wasm-opt and wat2wasm,
                       and print the sizes as a table and a chart (used by the book)
@@ -64,7 +76,7 @@ fn main() {
     // The commands that build: one checkout at a time per build directory, since `target/` may
     // be shared by every clone on this machine (see `ci/book`). `show` and `sh` run inside them.
     let _lock = match args.first().map(String::as_str) {
-        Some("serve" | "test" | "build" | "setup" | "bless" | "check" | "measure") => {
+        Some("serve" | "test" | "build" | "setup" | "bless" | "check" | "measure" | "new") => {
             match lock_target() {
                 Ok(lock) => Some(lock),
                 Err(e) => {
@@ -81,6 +93,12 @@ fn main() {
         Some("build") => build(),
         Some("setup") => setup(&root()).map(|_| ()),
         Some("bless") => bless(&args[1..]),
+        Some("new")
+            if args.get(1).is_some_and(|a| a == "chapter") && (4..=5).contains(&args.len()) =>
+        {
+            new_chapter(&args[2], &args[3], args.get(4).map(String::as_str))
+        }
+        Some("new") if args.len() == 4 && args[1] == "listing" => new_listing(&args[2], &args[3]),
         Some("check") if args.len() >= 2 && args.len() <= 4 => check(&args[1..]),
         Some("show")
             if args.get(1).is_some_and(|a| a == "--recorded")
@@ -103,6 +121,16 @@ fn main() {
                 args[2]
             )),
         },
+        Some("links") if args.len() == 1 || args[1] == "--checked" => {
+            let root = root();
+            links::updated(&root, &args[2.min(args.len())..]).and_then(|list| {
+                Ok(std::fs::write(
+                    root.join(links::FILE),
+                    links::render(&list),
+                )?)
+            })
+        }
+        Some("timeline") => timeline::write(&root()),
         Some("versions") => versions(),
         Some("sizes") => sizes::print(&root()),
         Some("measure") => measure(),
@@ -381,6 +409,8 @@ fn serve() -> Result<()> {
     path.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
+    // The listings' code to download, which the introduction links: mdbook copies it from src/.
+    archive::write(&root, &root.join("src"))?;
     let mdbook_path = tools::find(&root, "mdbook")?.path();
     let mut server = Command::new(mdbook_path)
         .current_dir(&root)
@@ -562,6 +592,14 @@ fn test() -> Result<()> {
     report.record(
         "book sources: includes, code blocks, embedded commands",
         book::check_sources(&root, &all)?,
+    );
+    report.record(
+        "pictures drawn from a source are what their source draws (the WASI timeline)",
+        timeline::problems(&root)?,
+    );
+    report.record(
+        "external links: listed in ci/external-links.toml, checked, primary sources",
+        links::problems(&root)?,
     );
     report.record(
         "included code fits the page (rustfmt.toml's max_width)",
@@ -839,6 +877,9 @@ fn check(args: &[String]) -> Result<()> {
 /// `ci/book test` and `ci/book build` (the hosted book's workflow) both build it this way.
 fn build_book(root: &Path) -> Result<Vec<String>> {
     let _ = std::fs::remove_dir_all(root.join("book"));
+    // The listings' code to download, linked from the introduction: written into src/ (it is
+    // ignored by git), from where mdbook copies it beside the pages, as `serve` does too.
+    archive::write(root, &root.join("src"))?;
     let status = mdbook(root, &["build"])?
         .env(render::FRESH_ENV, "1")
         .status()
@@ -851,8 +892,6 @@ fn build_book(root: &Path) -> Result<Vec<String>> {
     }
     let html = root.join("book");
     if html.join("index.html").is_file() {
-        // The listings' code to download, linked from the introduction.
-        archive::write(root, &html)?;
         problems.extend(book::cmdrun_errors(&html)?);
         problems.extend(book::broken_links(&html)?);
     } else {
@@ -909,6 +948,48 @@ fn select<'a>(all: &'a [Listing], names: &[String]) -> Result<Vec<&'a Listing>> 
                 .with_context(|| format!("no listing named `{n}`"))
         })
         .collect()
+}
+
+fn new_chapter(slug: &str, title: &str, part: Option<&str>) -> Result<()> {
+    let root = root();
+    for f in scaffold::new_chapter(&root, slug, title, part)? {
+        eprintln!("wrote {}", listing::rel(&root, &f));
+    }
+    eprintln!(
+        "next: write the page, add a listing with `cargo xtask new listing {slug} NAME`, \
+         then `ci/book serve` to read it"
+    );
+    Ok(())
+}
+
+/// A new listing's files, its entry in Cargo.lock, its first transcripts, and the lines to
+/// paste into its chapter.
+fn new_listing(chapter: &str, name: &str) -> Result<()> {
+    let root = root();
+    let dir = scaffold::new_listing(&root, chapter, name)?;
+    eprintln!(
+        "wrote {}/ (Cargo.toml, src/main.rs)",
+        listing::rel(&root, &dir)
+    );
+    // The new workspace member's entry in Cargo.lock (nothing else changes: no --locked).
+    let status = Command::new("cargo")
+        .current_dir(&root)
+        .args(["metadata", "-q", "--format-version", "1"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!("`cargo metadata` failed after adding {}", dir.display());
+    }
+    bless(&[name.to_string()])?;
+    println!(
+        "\nPaste into src/{chapter}.md, and write what the listing shows in its caption:\n\n{}",
+        scaffold::listing_snippet(&root, chapter, name)?
+    );
+    eprintln!(
+        "then check it alone with `cargo xtask check {name}`, and everything with `ci/book test`"
+    );
+    Ok(())
 }
 
 fn bless(names: &[String]) -> Result<()> {
