@@ -100,6 +100,7 @@ async function main() {
         await search(context, origin);
         await themeAndSidebar(context, origin);
         await copyExamples(context, origin);
+        await runButtons(context, root, origin);
         await notFound(context, origin);
         await screenshots(context, origin);
     } finally {
@@ -265,6 +266,93 @@ async function copyExamples(context, origin) {
     for (const e of errors) problem(`args-env.html: copy: ${e}`);
     if (!errors.length) checked("args-env.html's first transcript copies the command recorded in its transcript file; an sh block copies as it is");
     await page.close();
+}
+
+// What Wasmtime printed for a run: its transcript after the `$` line, up to the exit status
+// line, with the run's redactions; and its exit status.
+function recorded(spec) {
+    const text = fs.readFileSync(path.join(__dirname, "../..", spec.transcript), "utf8");
+    const lines = text.split("\n");
+    // The first line is the command; a non-zero status ends the transcript as `$ echo $?`, N.
+    const status = lines.lastIndexOf("$ echo $?");
+    if (status === -1) return { output: lines.slice(1).join("\n"), code: 0 };
+    const body = lines.slice(1, status);
+    return { output: body.length ? body.join("\n") + "\n" : "", code: Number(lines[status + 1]) };
+}
+
+function redacted(spec, text) {
+    return spec.redact.reduce((t, [pattern, replacement]) => t.replace(new RegExp(pattern, "g"), replacement), text);
+}
+
+// The first line of a text, shortened to fit a sentence.
+const line0 = (text) => {
+    const l = text.split("\n")[0];
+    return l.length > 90 ? l.slice(0, 90) + "…" : l;
+};
+
+// How the browser's run differs from Wasmtime's, in words generated from what differs; or
+// "same".
+function verdict(spec, got) {
+    const want = recorded(spec);
+    const output = redacted(spec, got.output);
+    const how = [];
+    if (output !== want.output) {
+        const a = want.output.split("\n");
+        const b = output.split("\n");
+        const i = a.findIndex((line, n) => line !== b[n]);
+        const line = (l) => (l === undefined ? "nothing" : JSON.stringify(l.length > 70 ? l.slice(0, 70) + "…" : l));
+        how.push(`line ${i + 1} of its output is ${line(b[i])} where Wasmtime's is ${line(a[i])}`);
+    }
+    if (got.code === "did not start") return `it does not start: ${line0(output)}`;
+    if (String(want.code) !== got.code) how.push(`it exits with status ${got.code}, not ${want.code}`);
+    return how.length ? how.join("; ") : "same";
+}
+
+// Presses every Run button of every page, compares what ran in the browser with the run's
+// transcript, and checks that the page says so (its data-expect, from
+// ci/browser-portability.toml). Writes what it saw as OUT_DIR/browser-portability.toml.
+async function runButtons(context, root, origin) {
+    const since = problems.length;
+    const seen = new Map();
+    const pages = fs.readdirSync(root).filter((f) => f.endsWith(".html") && !["404.html", "print.html"].includes(f));
+    for (const name of pages) {
+        const { page, errors } = await open(context, `${origin}/${name}`);
+        const boxes = await page.$$(".run-here");
+        for (const box of boxes) {
+            const spec = JSON.parse(await box.getAttribute("data-run"));
+            const expect = await box.getAttribute("data-expect");
+            await box.$eval(".run-here-button", (b) => b.click());
+            try {
+                await page.waitForFunction((b) => b.dataset.code !== undefined, box, { timeout: 30_000 });
+            } catch {
+                errors.push(`${spec.key}: the Run button did not finish within 30 s`);
+                continue;
+            }
+            const got = await box.evaluate((b) => ({ output: b.dataset.output, code: b.dataset.code }));
+            const now = verdict(spec, got);
+            seen.set(spec.key, now);
+            if (now !== expect) {
+                errors.push(
+                    `${spec.key}: the page says ${JSON.stringify(expect)}, the browser test saw ${JSON.stringify(now)}; ` +
+                        "if that is right, record it with `cargo xtask portability --bless` and rebuild",
+                );
+            }
+        }
+        for (const e of errors) problem(`${name}: Run it here: ${e}`);
+        await page.close();
+    }
+    const toml = [...seen.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `[${JSON.stringify(k)}]\nbrowser = ${JSON.stringify(v)}\n`)
+        .join("\n");
+    fs.writeFileSync(
+        path.join(outDir, "browser-portability.toml"),
+        "# What the browser test saw when it pressed every Run button: `same` as Wasmtime's transcript\n" +
+            "# (after the run's redactions), or how it differs. Written by ci/browser-test; recorded with\n" +
+            "# `cargo xtask portability --bless`; the pages and the portability appendix say what it says.\n\n" +
+            toml,
+    );
+    checked(`${seen.size} Run buttons pressed; each run's browser output and exit status agree with what its page says`, since);
 }
 
 async function notFound(context, origin) {

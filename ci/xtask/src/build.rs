@@ -62,6 +62,43 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
     Ok(())
 }
 
+/// Builds one WebAssembly listing as the book does, but with cargo's own release settings
+/// (the workspace's `size-release` profile: `release` without the runner's line tables), for
+/// pages to load; returns the built file.
+pub fn build_for_pages(root: &Path, listing: &Listing, target: Target) -> Result<PathBuf> {
+    let triple = target
+        .triple()
+        .context("a native program is not built for pages")?;
+    let mut args = listing.build_invocation(target);
+    let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    args.splice(at..at, ["--profile".to_string(), PAGES_PROFILE.to_string()]);
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root).args(&args);
+    if let Some(flags) = listing.rustflags_env() {
+        cmd.env("RUSTFLAGS", flags);
+    }
+    let status = cmd.status().context("cannot run cargo")?;
+    if !status.success() {
+        bail!(
+            "{}: `cargo {}` failed (see above)",
+            listing.name,
+            args.join(" ")
+        );
+    }
+    let dir = match listing.spec.rustflags.is_empty() {
+        true => PathBuf::from("target"),
+        false => PathBuf::from(crate::listing::RUSTFLAGS_TARGET_DIR),
+    };
+    Ok(root
+        .join(dir)
+        .join(triple)
+        .join(PAGES_PROFILE)
+        .join(format!("{}.wasm", listing.artifact_stem)))
+}
+
+/// The profile of what pages run in the browser (Cargo.toml: cargo's own release settings).
+pub const PAGES_PROFILE: &str = "size-release";
+
 /// The command that builds one listing exactly as the book says to (see
 /// `Listing::build_invocation`).
 /// `quiet: false` drops the book's `-q`, so that cargo shows its progress.

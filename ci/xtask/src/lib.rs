@@ -12,6 +12,7 @@ pub mod listing;
 pub mod outdated;
 pub mod render;
 pub mod run;
+pub mod run_here;
 pub mod scaffold;
 pub mod sizes;
 pub mod timeline;

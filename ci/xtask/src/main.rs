@@ -8,8 +8,8 @@ use std::time::Instant;
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
 use xtask::render::Shell;
 use xtask::{
-    archive, book, build, builds, discover, links, outdated, render, run, scaffold, sizes,
-    timeline, tools, verify, width,
+    archive, book, build, builds, discover, links, outdated, render, run, run_here, scaffold,
+    sizes, timeline, tools, verify, width,
 };
 
 const HELP: &str = "\
@@ -49,6 +49,10 @@ usage: ci/book <command>   (or: cargo xtask <command>)
   links [--checked URL...|all]
                       rewrite ci/external-links.toml from the pages' external links (keeping
                       each link's date); --checked records that you opened these links today
+  portability [--bless]
+                      print the portability appendix's tables (every command listing's runs in
+                      the browser; the Run buttons' weight); --bless records what the last
+                      browser test saw into ci/browser-portability.toml
   timeline            draw src/img/wasi-timeline.svg from src/img/wasi-timeline.toml
   versions            print the versions this book is tested with (used by the book)
   sizes               build the hello listing with each size profile, run wasm-opt and wat2wasm,
@@ -131,6 +135,21 @@ fn main() {
             })
         }
         Some("timeline") => timeline::write(&root()),
+        Some("portability") if args.len() == 1 => discover::discover(&root())
+            .and_then(|all| run_here::tables(&root(), &all))
+            .map(|md| print!("{md}")),
+        Some("portability") if args.get(1).is_some_and(|a| a == "--bless") => {
+            let root = root();
+            let seen = root.join("target/browser-test/browser-portability.toml");
+            std::fs::copy(&seen, root.join(run_here::PORTABILITY))
+                .with_context(|| format!("no {}: run `ci/book test` first", seen.display()))
+                .map(|_| {
+                    eprintln!(
+                        "updated {}; review it with `git diff`",
+                        run_here::PORTABILITY
+                    )
+                })
+        }
         Some("versions") => versions(),
         Some("sizes") => sizes::print(&root()),
         Some("measure") => measure(),
@@ -424,7 +443,8 @@ fn serve() -> Result<()> {
         "xtask: serving the book on http://127.0.0.1:{port} (Ctrl-C stops it); its pages show \
          recorded output until the build below is done, then reload with live output"
     );
-    if let Err(e) = setup(&root) {
+    // The pages' Run buttons need every command listing built for pages and the runtime.
+    if let Err(e) = setup(&root).and_then(|all| run_here::assets(&root, &all)) {
         let _ = server.kill();
         let _ = server.wait();
         return Err(e.context("setup failed, so the book cannot show live output; stopped serving"));
@@ -688,7 +708,7 @@ fn test() -> Result<()> {
         "workflows pass zizmor (the pinned linter for GitHub Actions, offline)",
         lint_workflows(&root)?,
     );
-    let problems = build_book(&root)?;
+    let problems = build_book(&root, &all)?;
     let built = problems.is_empty();
     report.record(
         "mdbook build (live outputs, cmdrun errors, links and anchors)",
@@ -875,8 +895,10 @@ fn check(args: &[String]) -> Result<()> {
 /// The book in `book/`, every embedded command run live, then checked: no cmdrun error, and
 /// every internal link and anchor of the built pages leads somewhere. Returns the problems.
 /// `ci/book test` and `ci/book build` (the hosted book's workflow) both build it this way.
-fn build_book(root: &Path) -> Result<Vec<String>> {
+fn build_book(root: &Path, all: &[Listing]) -> Result<Vec<String>> {
     let _ = std::fs::remove_dir_all(root.join("book"));
+    // What the pages' Run buttons load (src/run/, which mdbook copies).
+    run_here::assets(root, all)?;
     // The listings' code to download, linked from the introduction: written into src/ (it is
     // ignored by git), from where mdbook copies it beside the pages, as `serve` does too.
     archive::write(root, &root.join("src"))?;
@@ -905,7 +927,7 @@ fn build_book(root: &Path) -> Result<Vec<String>> {
 /// repository and an "edit this page" URL (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`).
 fn build() -> Result<()> {
     let root = root();
-    setup(&root)?;
+    let all = setup(&root)?;
     if let (Ok(server), Ok(repo)) = (
         std::env::var("GITHUB_SERVER_URL"),
         std::env::var("GITHUB_REPOSITORY"),
@@ -925,7 +947,7 @@ fn build() -> Result<()> {
             );
         }
     }
-    let problems = build_book(&root)?;
+    let problems = build_book(&root, &all)?;
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}\n");

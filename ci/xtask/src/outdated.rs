@@ -43,7 +43,7 @@ pub fn rows(root: &Path) -> Result<Vec<Row>> {
     for t in tools::pinned(root)? {
         rows.push(match t.source {
             tools::Source::Crates => crate_row(&t.krate, &t.version, "ci/tools.toml"),
-            tools::Source::Npm => npm_row(&t.krate, &t.version),
+            tools::Source::Npm => npm_row(&t.npm_package, &t.version),
             tools::Source::Pypi => pypi_row(&t.krate, &t.version),
         });
     }

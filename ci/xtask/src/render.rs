@@ -40,6 +40,8 @@ const PINS: &[&str] = &[
     "ci/nightly-toolchain.toml",
     "ci/tools.toml",
     ".cargo/config.toml",
+    // What the browser test saw, which the Run buttons' notes say.
+    "ci/browser-portability.toml",
 ];
 
 /// True while `ci/book serve` is still building what live outputs need.
@@ -264,8 +266,13 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
             true => transcript_note(),
             false => recorded_note(),
         };
+        // While serving a preview, the Run buttons' code is still being built: none yet.
+        let here = match recorded {
+            true => crate::run_here::html(root, &l, run, target)?,
+            false => String::new(),
+        };
         print!(
-            "{banner}{note}```console\n{}```\n{}",
+            "{banner}{note}```console\n{}```\n{}{here}",
             folded(&transcript),
             wasmtime()
         );
@@ -283,6 +290,7 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
                 let (transcript, captured) = run::run_listing(root, &l, run, target)?;
                 md.push_str(&format!("```console\n{}```\n", folded(&transcript)));
                 md.push_str(&wasmtime());
+                md.push_str(&crate::run_here::html(root, &l, run, target)?);
                 let declared = run.exit_code.for_target(target);
                 if l.spec.build == Build::Ok && captured.code != declared {
                     bail!(

@@ -20,6 +20,8 @@ struct Pin {
     /// From npm, not crates.io: `npm ci` with the lockfile in `ci/npm-tools/<name>/`.
     #[serde(default)]
     npm: bool,
+    /// The npm package whose version is pinned, when it is not `<name>` (a scoped package).
+    npm_package: Option<String>,
     /// From PyPI, not crates.io: the wheel whose SHA-256 this is, installed with
     /// `pip install --require-hashes` (a binary wheel: nothing is compiled).
     pypi_sha256: Option<String>,
@@ -61,6 +63,8 @@ pub struct Tool {
     pub version_text: Option<String>,
     /// `ci/npm-tools/<name>`, for an npm tool.
     npm_dir: PathBuf,
+    /// The npm package whose version is pinned (`npm-package`, else the name).
+    pub npm_package: String,
     /// The wheel's SHA-256, for a PyPI tool.
     pypi_sha256: Option<String>,
     /// Only `ci/book test` runs it (`tests-only`); setup does not install it.
@@ -116,6 +120,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
             pypi_sha256: p.pypi_sha256,
             tests_only: p.tests_only,
             npm_dir: root.join("ci/npm-tools").join(&krate),
+            npm_package: p.npm_package.unwrap_or_else(|| krate.clone()),
             cache: cache_root()?.join("tools"),
             root: root.to_path_buf(),
             install_seconds: p.install_seconds,
@@ -416,10 +421,10 @@ impl Tool {
                 .with_context(|| format!("cannot read {}", path.display()))?,
         )
         .with_context(|| format!("{}", path.display()))?;
-        lock["packages"][format!("node_modules/{}", self.krate)]["version"]
+        lock["packages"][format!("node_modules/{}", self.npm_package)]["version"]
             .as_str()
             .map(str::to_string)
-            .with_context(|| format!("{} locks no `{}`", path.display(), self.krate))
+            .with_context(|| format!("{} locks no `{}`", path.display(), self.npm_package))
     }
 
     /// One line for error messages: `binaryen 132.0.0 (wasm-opt)`.
@@ -690,6 +695,7 @@ mod tests {
             source: Source::Npm,
             version_text: Some("version 132".into()),
             npm_dir: PathBuf::from("ci/npm-tools/binaryen"),
+            npm_package: "binaryen".into(),
             pypi_sha256: None,
             tests_only: false,
             cache: cache.to_path_buf(),
