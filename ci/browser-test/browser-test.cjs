@@ -86,6 +86,8 @@ async function main() {
         ],
         timeout: 60_000,
     });
+    // Debian's package, not pinned by the project: the run says which one it drove.
+    console.log(`checked: driving Chromium ${browser.version()} (${executablePath})`);
     try {
         const context = await browser.newContext({ viewport: VIEWPORT });
         await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });

@@ -389,19 +389,12 @@ fn serve() -> Result<()> {
         step(
             "installing mdbook and mdbook-cmdrun, what reading needs (the first time: about 5 minutes on 2 cores)",
             || {
-                let installs: Vec<_> = reading
+                // One after the other, in one build directory (`shared-build` in
+                // ci/tools.toml): mdbook-cmdrun reuses most of what mdbook compiled.
+                reading
                     .iter()
                     .filter(|t| !t.installed())
-                    .cloned()
-                    .map(|t| {
-                        let root = root.clone();
-                        std::thread::spawn(move || t.ensure(&root))
-                    })
-                    .collect();
-                installs.into_iter().try_for_each(|i| {
-                    i.join()
-                        .map_err(|_| anyhow::anyhow!("a tool installer panicked"))?
-                })
+                    .try_for_each(|t| t.ensure(&root))
             },
         )
         .context("installing what reading needs; run `ci/book serve` again to retry")?;
@@ -1126,9 +1119,40 @@ fn versions() -> Result<()> {
                 format!("`ci/tools.toml`, `ci/npm-tools/{}/`", t.krate),
             ),
         };
+        // An npm install's other direct dependencies, at the versions its lockfile holds (the
+        // JavaScript WASI implementations beside jco, say).
+        let mut with = String::new();
+        if t.source == tools::Source::Npm {
+            let dir = root.join("ci/npm-tools").join(&t.krate);
+            let manifest: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("package.json"))?)?;
+            let lock: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json"))?)?;
+            let others: Vec<String> = manifest["dependencies"]
+                .as_object()
+                .map(|deps| {
+                    deps.keys()
+                        .filter(|d| **d != t.npm_package)
+                        .cloned()
+                        .collect::<Vec<String>>()
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| {
+                    let v = lock["packages"][format!("node_modules/{d}")]["version"]
+                        .as_str()
+                        .unwrap_or("?")
+                        .to_string();
+                    format!("`{d}` {v}")
+                })
+                .collect();
+            if !others.is_empty() {
+                with = format!(", with {}", others.join(", "));
+            }
+        }
         println!(
-            "| `{}` ({}, from {from}) | {} | {pinned_in} |",
-            t.krate, t.bin, t.version
+            "| `{}` ({}, from {from}{with}) | {} | {pinned_in} |",
+            t.npm_package, t.bin, t.version
         );
     }
     Ok(())
