@@ -389,12 +389,19 @@ fn serve() -> Result<()> {
         step(
             "installing mdbook and mdbook-cmdrun, what reading needs (the first time: about 5 minutes on 2 cores)",
             || {
-                // One after the other, in one build directory (`shared-build` in
-                // ci/tools.toml): mdbook-cmdrun reuses most of what mdbook compiled.
-                reading
+                let installs: Vec<_> = reading
                     .iter()
                     .filter(|t| !t.installed())
-                    .try_for_each(|t| t.ensure(&root))
+                    .cloned()
+                    .map(|t| {
+                        let root = root.clone();
+                        std::thread::spawn(move || t.ensure(&root))
+                    })
+                    .collect();
+                installs.into_iter().try_for_each(|i| {
+                    i.join()
+                        .map_err(|_| anyhow::anyhow!("a tool installer panicked"))?
+                })
             },
         )
         .context("installing what reading needs; run `ci/book serve` again to retry")?;

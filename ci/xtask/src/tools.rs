@@ -40,10 +40,6 @@ struct Pin {
     /// How long installing it usually takes on 2 cores, alone, in seconds (what setup tells a
     /// newcomer before a long silent step; measured, see the testing appendix).
     install_seconds: Option<u64>,
-    /// Tools with the same `shared-build` name are compiled in one build directory, one after
-    /// the other, so the second reuses what it shares with the first (mdbook-cmdrun compiles
-    /// mdbook and most of its dependencies again otherwise). Removed once all are installed.
-    shared_build: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +75,6 @@ pub struct Tool {
     root: PathBuf,
     /// How long installing it usually takes on 2 cores, alone (`install-seconds`).
     install_seconds: Option<u64>,
-    /// The build directory it shares with other tools (`shared-build`).
-    shared_build: Option<String>,
 }
 
 /// "30 s", "2 minutes": a duration as a person says it.
@@ -130,7 +124,6 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
             cache: cache_root()?.join("tools"),
             root: root.to_path_buf(),
             install_seconds: p.install_seconds,
-            shared_build: p.shared_build,
             krate,
         };
         if tool.source == Source::Npm {
@@ -586,7 +579,7 @@ impl Tool {
             self.version,
             started.elapsed().as_secs()
         );
-        self.clean_shared_build()
+        Ok(())
     }
 
     /// `pip install` of the one wheel whose hash `ci/tools.toml` pins, into the cache.
@@ -655,39 +648,12 @@ impl Tool {
         Ok(())
     }
 
-    /// `cache_root()/tools/build-<shared-build>`, for a tool that shares its build.
-    fn shared_build_dir(&self) -> Option<PathBuf> {
-        self.shared_build
-            .as_ref()
-            .map(|name| self.cache.join(format!("build-{name}")))
-    }
-
-    /// Removes the shared build directory once every tool that shares it is installed.
-    fn clean_shared_build(&self) -> Result<()> {
-        let Some(dir) = self.shared_build_dir() else {
-            return Ok(());
-        };
-        let sharing = pinned(&self.root)?;
-        if sharing
-            .iter()
-            .filter(|t| t.shared_build == self.shared_build)
-            .all(Tool::installed)
-        {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        Ok(())
-    }
-
     fn cargo_install(&self, root: &Path, tmp: &Path) -> Result<()> {
         let status = Command::new("cargo")
             .current_dir(root)
             .args(["install", "--locked", "--quiet", "--root"])
             .arg(tmp)
             .args([&self.krate, "--version", &self.version])
-            .args(match self.shared_build_dir() {
-                Some(dir) => vec!["--target-dir".into(), dir.into_os_string()],
-                None => vec![],
-            })
             .args(match &self.features {
                 Some(f) => vec![
                     "--no-default-features".to_string(),
@@ -735,7 +701,6 @@ mod tests {
             cache: cache.to_path_buf(),
             root: cache.to_path_buf(),
             install_seconds: None,
-            shared_build: None,
         };
         if !prints.is_empty() {
             std::fs::create_dir_all(tool.bin_dir()).unwrap();
