@@ -817,7 +817,10 @@ fn browser_test(root: &Path, chromium: &Path) -> Result<Vec<String>> {
 /// builds and runs the hello listing there for each WASI target, with the official `wasmtime`
 /// CLI as cargo's runner, as a reader who downloaded it would.
 fn archive_builds(root: &Path) -> Result<Vec<String>> {
-    let scratch = root.join("target/archive-check");
+    // Outside the checkout: cargo would otherwise merge this repository's own
+    // .cargo/config.toml into the unpacked workspace's (as a reader's machine never does).
+    let scratch =
+        std::env::temp_dir().join(format!("wasi-book-archive-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
     let unpacked = Command::new("tar")

@@ -145,8 +145,20 @@ lines it prints here, and say after each run what to notice.
 
 - One line per thing the reader now knows.
 
-**Try it.** One change the reader can make and run; show the answer as a live run in a
-`<details>` block, so that the suggestion is tested too.
+**Try it.** One change the reader can make and run. The answer is a named run of a listing
+(`runs = [{{ name = \"try-it\", ... }}]` in its metadata), shown live below, so that the
+suggestion is tested too.
+
+<details>
+<summary>What this page's build got</summary>
+
+<!-- Replace this comment with the answer's run, as in:
+cmdrun --strict $WASI_BOOK show listings/CHAPTER/LISTING wasip1 try-it
+with `<!-- ` before `cmdrun` and ` -->` after it. -->
+
+What the answer shows, in a sentence.
+
+</details>
 "
     )
 }
