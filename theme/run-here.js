@@ -17,10 +17,12 @@
         delete box.dataset.code;
         try {
             const runtime = await import(new URL("run/runtime.js", base).href);
-            const { output: text, code } = await runtime.run(JSON.parse(box.dataset.run), base.href);
-            output.textContent = text + (code === null ? "(it did not start)\n" : `exit status ${code}\n`);
+            const { output: text, code, diagnostic } = await runtime.run(JSON.parse(box.dataset.run), base.href);
+            // The engine's own message (a trap, a missing import) apart from the guest's output.
+            const note = diagnostic ? `(${diagnostic})\n` : "";
+            output.textContent = `${text}${note}exit status ${code}\n`;
             box.dataset.output = text;
-            box.dataset.code = code === null ? "did not start" : String(code);
+            box.dataset.code = String(code);
         } catch (e) {
             output.textContent = `could not run it here: ${e}\n`;
             box.dataset.output = "";

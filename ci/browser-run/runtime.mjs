@@ -3,7 +3,7 @@
 //   - WASI 0.1 modules on @bjorn3/browser_wasi_shim;
 //   - WASI 0.2 components, transpiled to JavaScript at build time by jco, on
 //     @bytecodealliance/preview2-shim's browser build.
-// Bundled by esbuild into the book as run/runtime.js (xtask's web.rs) and imported by
+// Bundled by esbuild into the book as run/runtime.js (xtask's run_here.rs) and imported by
 // theme/run-here.js when a reader presses Run, so a page that nobody runs loads none of it.
 import {
     ConsoleStdout,
@@ -43,27 +43,54 @@ const p2Tree = (node) => ({
     dir: Object.fromEntries(Object.entries(node).map(([n, v]) => [n, v instanceof Uint8Array ? { source: v } : p2Tree(v)])),
 });
 
-// preview2-shim's Pollable.block() races the pollable's source against its disposal; when the
-// guest drops a pollable whose wait already ended, the losing branch rejects with "pollable has
-// been disposed" and nobody handles it. That rejection is not an error of the run: it is
-// marked handled here, and any other rejection still reaches the console.
+// WASI 0.2 blocking calls do not block here: jco's synchronous bindings ignore the Promise
+// that preview2-shim's Pollable.block() returns, so a sleep returns at once (the clocks
+// listing shows it). When the guest then drops that pollable, the abandoned wait rejects with
+// "pollable has been disposed", which nothing handles. That rejection is a consequence of the
+// difference the appendix reports, not a second error: it is marked handled here, and any
+// other rejection still reaches the console.
 addEventListener("unhandledrejection", (event) => {
     if (String(event.reason?.message).startsWith("pollable has been disposed")) event.preventDefault();
 });
 
-// Runs `spec` and returns { output, code }: stdout and stderr interleaved, line by line, as
-// a terminal shows them, and the exit status (null when the module could not even start).
+// Lines as the guest completes them, each stream buffered on its own (so the order is that of
+// completed lines, which is what a terminal shows for line-at-a-time output); `end` flushes a
+// last line without a newline.
+function lineStream(out) {
+    const decoder = new TextDecoder();
+    let pending = "";
+    return {
+        write(contents) {
+            pending += decoder.decode(contents, { stream: true });
+            const parts = pending.split("\n");
+            pending = parts.pop();
+            parts.forEach(out);
+        },
+        // A WASI 0.2 guest flushes after every write; a line is shown when it is complete.
+        blockingFlush() {},
+        end() {
+            if (pending) out(pending);
+            pending = "";
+        },
+    };
+}
+
+// Runs `spec` and returns { output, code, diagnostic }: the guest's standard output and error,
+// line by line; its exit status (134 for a trap, and 1 for a module that cannot start, as the
+// book's runner reports both); and, for those two, the engine's own message, which the page
+// shows apart from the guest's output.
 export async function run(spec, base) {
     const lines = [];
     const out = (line) => lines.push(line);
-    const code = spec.target === "wasip1" ? await runP1(spec, base, out) : await runP2(spec, base, out);
-    return { output: lines.length ? lines.join("\n") + "\n" : "", code };
+    const result = spec.target === "wasip1" ? await runP1(spec, base, out) : await runP2(spec, base, out);
+    return { output: lines.length ? lines.join("\n") + "\n" : "", ...result };
 }
 
 async function runP1(spec, base, out) {
     const wasm = await (await fetch(new URL(spec.module, base))).arrayBuffer();
     const stdin = new OpenFile(new File(spec.stdin ? bytes(spec.stdin) : new Uint8Array()));
-    const fds = [stdin, ConsoleStdout.lineBuffered(out), ConsoleStdout.lineBuffered(out)];
+    const [stdout, stderr] = [lineStream(out), lineStream(out)];
+    const fds = [stdin, new ConsoleStdout((b) => stdout.write(b)), new ConsoleStdout((b) => stderr.write(b))];
     for (const d of spec.dirs) fds.push(new PreopenDirectory(d.guest, p1Entries(nest(d.files))));
     const env = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
     const wasi = new WASI(spec.args, env, fds, { debug: false });
@@ -71,15 +98,16 @@ async function runP1(spec, base, out) {
     try {
         ({ instance } = await WebAssembly.instantiate(wasm, { wasi_snapshot_preview1: wasi.wasiImport }));
     } catch (e) {
-        out(`error: ${e}`);
-        return null; // it never started
+        return { code: 1, diagnostic: `it did not start: ${e.message ?? e}` };
     }
     try {
-        return wasi.start(instance);
+        return { code: wasi.start(instance) };
     } catch (e) {
-        if (e instanceof WASIProcExit) return e.code;
-        out(`error: ${e}`);
-        return 134; // a trap, as the book's runner reports one
+        if (e instanceof WASIProcExit) return { code: e.code };
+        return { code: 134, diagnostic: `it trapped: ${e.message ?? e}` };
+    } finally {
+        stdout.end();
+        stderr.end();
     }
 }
 
@@ -87,27 +115,9 @@ async function runP2(spec, base, out) {
     const component = await import(new URL(spec.module, base).href);
     const moduleDir = new URL(".", new URL(spec.module, base));
     const getCoreModule = async (file) => WebAssembly.compile(await (await fetch(new URL(file, moduleDir))).arrayBuffer());
-    const lineStream = () => {
-        const decoder = new TextDecoder();
-        let pending = "";
-        return {
-            write(contents) {
-                pending += decoder.decode(contents, { stream: true });
-                const parts = pending.split("\n");
-                pending = parts.pop();
-                parts.forEach(out);
-            },
-            // The guest flushes after every write; a line is shown when it is complete.
-            blockingFlush() {},
-            end() {
-                if (pending) out(pending);
-                pending = "";
-            },
-        };
-    };
     const stdinData = spec.stdin ? bytes(spec.stdin) : new Uint8Array();
     let stdinAt = 0;
-    const [stdout, stderr] = [lineStream(), lineStream()];
+    const [stdout, stderr] = [lineStream(out), lineStream(out)];
     const cli = createCli({
         arguments: spec.args,
         environment: spec.env,
@@ -158,19 +168,17 @@ async function runP2(spec, base, out) {
     try {
         instance = await component.instantiate(getCoreModule, imports);
     } catch (e) {
-        out(`error: ${e}`);
-        return null; // it never started
+        return { code: 1, diagnostic: `it did not start: ${e.message ?? e}` };
     }
     try {
         instance.run.run();
-        return 0;
+        return { code: 0 };
     } catch (e) {
-        if (e && e.exitError) return e.code;
-        // `wasi:cli/run` returned its error, which jco throws as a ComponentError: exit 1, as
-        // in Wasmtime.
-        if (e && e.name === "ComponentError") return 1;
-        out(`error: ${e}`);
-        return 134;
+        if (e && e.exitError) return { code: e.code };
+        // `wasi:cli/run` returned its error, which jco throws as its ComponentError (the only
+        // error with a `payload`): exit status 1, as in Wasmtime.
+        if (e && Object.prototype.hasOwnProperty.call(e, "payload")) return { code: 1 };
+        return { code: 134, diagnostic: `it trapped: ${e.message ?? e}` };
     } finally {
         // What the guest wrote without a final newline.
         stdout.end();

@@ -271,26 +271,25 @@ async function copyExamples(context, origin) {
 }
 
 // What Wasmtime printed for a run: its transcript after the `$` line, up to the exit status
-// line, with the run's redactions; and its exit status.
+// line, without the book runner's own diagnostic (`error: target/….wasm: trapped: …`, which
+// the browser reports in its own words, apart from the output), with the run's redactions
+// already applied (transcripts are recorded redacted); and its exit status.
 function recorded(spec) {
     const text = fs.readFileSync(path.join(__dirname, "../..", spec.transcript), "utf8");
     const lines = text.split("\n");
     // The first line is the command; a non-zero status ends the transcript as `$ echo $?`, N.
     const status = lines.lastIndexOf("$ echo $?");
-    if (status === -1) return { output: lines.slice(1).join("\n"), code: 0 };
-    const body = lines.slice(1, status);
-    return { output: body.length ? body.join("\n") + "\n" : "", code: Number(lines[status + 1]) };
+    const body = (status === -1 ? lines.slice(1, -1) : lines.slice(1, status)).filter(
+        (l) => !/^error: target\/\S+\.wasm: /.test(l),
+    );
+    return { output: body.length ? body.join("\n") + "\n" : "", code: status === -1 ? 0 : Number(lines[status + 1]) };
 }
 
+// The run's redactions, the book's Rust patterns read as JavaScript ones: those the command
+// listings use are written in the syntax both share.
 function redacted(spec, text) {
     return spec.redact.reduce((t, [pattern, replacement]) => t.replace(new RegExp(pattern, "g"), replacement), text);
 }
-
-// The first line of a text, shortened to fit a sentence.
-const line0 = (text) => {
-    const l = text.split("\n")[0];
-    return l.length > 90 ? l.slice(0, 90) + "…" : l;
-};
 
 // How the browser's run differs from Wasmtime's, in words generated from what differs; or
 // "same".
@@ -301,14 +300,19 @@ function verdict(spec, got) {
     if (output !== want.output) {
         const a = want.output.split("\n");
         const b = output.split("\n");
-        const i = a.findIndex((line, n) => line !== b[n]);
+        let i = 0;
+        while (i < Math.max(a.length, b.length) && a[i] === b[i]) i++;
         const line = (l) => (l === undefined ? "nothing" : JSON.stringify(l.length > 70 ? l.slice(0, 70) + "…" : l));
         how.push(`line ${i + 1} of its output is ${line(b[i])} where Wasmtime's is ${line(a[i])}`);
     }
-    if (got.code === "did not start") return `it does not start: ${line0(output)}`;
     if (String(want.code) !== got.code) how.push(`it exits with status ${got.code}, not ${want.code}`);
     return how.length ? how.join("; ") : "same";
 }
+
+// A digest of everything a run printed and its status, so that a run recorded as differing
+// fails the test when any of it changes, not only the line the sentence names.
+const digest = (spec, got) =>
+    require("node:crypto").createHash("sha256").update(`${redacted(spec, got.output)}\n${got.code}`).digest("hex").slice(0, 16);
 
 // Presses every Run button of every page, compares what ran in the browser with the run's
 // transcript, and checks that the page says so (its data-expect, from
@@ -332,8 +336,10 @@ async function runButtons(context, root, origin) {
             }
             const got = await box.evaluate((b) => ({ output: b.dataset.output, code: b.dataset.code }));
             const now = verdict(spec, got);
-            seen.set(spec.key, now);
-            if (now !== expect) {
+            const hash = now === "same" ? "" : digest(spec, got);
+            seen.set(spec.key, [now, hash]);
+            const expectHash = (await box.getAttribute("data-expect-digest")) ?? "";
+            if (now !== expect || hash !== expectHash) {
                 errors.push(
                     `${spec.key}: the page says ${JSON.stringify(expect)}, the browser test saw ${JSON.stringify(now)}; ` +
                         "if that is right, record it with `cargo xtask portability --bless` and rebuild",
@@ -343,14 +349,19 @@ async function runButtons(context, root, origin) {
         for (const e of errors) problem(`${name}: Run it here: ${e}`);
         await page.close();
     }
+    if (seen.size === 0) problem("Run it here: no page has a Run button (the build wrote none)");
     const toml = [...seen.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => `[${JSON.stringify(k)}]\nbrowser = ${JSON.stringify(v)}\n`)
+        .map(
+            ([k, [v, hash]]) =>
+                `[${JSON.stringify(k)}]\nbrowser = ${JSON.stringify(v)}\n` + (hash ? `digest = ${JSON.stringify(hash)}\n` : ""),
+        )
         .join("\n");
     fs.writeFileSync(
         path.join(outDir, "browser-portability.toml"),
         "# What the browser test saw when it pressed every Run button: `same` as Wasmtime's transcript\n" +
-            "# (after the run's redactions), or how it differs. Written by ci/browser-test; recorded with\n" +
+            "# (after the run's redactions), or how it differs, with a digest of all it printed and its\n" +
+            "# exit status. Written by ci/browser-test; recorded with\n" +
             "# `cargo xtask portability --bless`; the pages and the portability appendix say what it says.\n\n" +
             toml,
     );

@@ -622,6 +622,10 @@ fn test() -> Result<()> {
         links::problems(&root)?,
     );
     report.record(
+        "ci/browser-portability.toml names exactly the runs that have a Run button",
+        run_here::portability_problems(&root, &all)?,
+    );
+    report.record(
         "included code fits the page (rustfmt.toml's max_width)",
         width::too_wide(&root, width::page_width(&root)?)?,
     );

@@ -28,22 +28,22 @@ pub const PORTABILITY: &str = "ci/browser-portability.toml";
 pub fn why_not(listing: &Listing, run: &Run, target: Target) -> Option<String> {
     let why = match () {
         _ if target == Target::Host => {
-            "it is a native program that embeds Wasmtime, and a browser runs WebAssembly only"
+            "it is a native program built for your machine, not WebAssembly"
         }
         _ if listing.spec.build == Build::Fails => {
             "it does not compile; its transcript is the compiler's"
         }
         _ if listing.spec.kind != Kind::Command => {
-            "it is not a command: the book's runner calls its exports one by one"
+            "it is not a command, and this page's runtime runs only a command's `_start` or `wasi:cli/run`"
         }
         _ if run.invoke.is_some() || !run.calls.is_empty() => {
-            "it calls exports one by one (`--call`), which only the book's runner does"
+            "it calls exports one by one (`--call`), and this page's runtime runs only a command's `_start` or `wasi:cli/run`"
         }
         _ if run.network => {
-            "it needs a network grant, and a page cannot give WebAssembly real sockets"
+            "it needs a network grant: browser_wasi_shim's socket functions throw, and preview2-shim's browser sockets answer `not-supported`"
         }
         _ if run.dirs.iter().any(|d| d.read_only) => {
-            "it needs a read-only directory: browser_wasi_shim can make a file read-only but not a directory, and preview2-shim's in-memory file system has no read-only mode"
+            "it needs a read-only directory: browser_wasi_shim can make a file read-only but not a directory, preview2-shim's in-memory file system has no read-only mode, and this page does not emulate one"
         }
         _ if run.deadline_ms.is_some() || run.memory_mib.is_some() => {
             "it relies on the book runner's deadline or memory cap"
@@ -143,18 +143,48 @@ pub fn spec(
     }))
 }
 
-/// What the browser test last saw for each run, as committed.
-pub fn portability(root: &Path) -> Result<BTreeMap<String, String>> {
+/// What the browser test last saw for each run, as committed: `same`, or how it differs and
+/// the digest of all it printed.
+pub fn portability(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
     let path = root.join(PORTABILITY);
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let table: toml::Table = toml::from_str(&text).with_context(|| PORTABILITY.to_string())?;
     table
         .into_iter()
-        .map(|(k, v)| match v.get("browser").and_then(|b| b.as_str()) {
-            Some(b) => Ok((k, b.to_string())),
-            None => bail!("{PORTABILITY}: [\"{k}\"] has no `browser = \"...\"`"),
+        .map(|(k, v)| {
+            let field = |name: &str| v.get(name).and_then(|b| b.as_str()).map(str::to_string);
+            match field("browser") {
+                Some(b) => Ok((k, (b, field("digest").unwrap_or_default()))),
+                None => bail!("{PORTABILITY}: [\"{k}\"] has no `browser = \"...\"`"),
+            }
         })
         .collect()
+}
+
+/// Runs recorded in `ci/browser-portability.toml` that have no Run button (a stale entry the
+/// portability appendix would still show), and Run buttons with no entry.
+pub fn portability_problems(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
+    let seen = portability(root)?;
+    let mut runnable = std::collections::BTreeSet::new();
+    for l in listings {
+        for (run, target) in l.runs() {
+            if why_not(l, run, target).is_none() {
+                runnable.insert(key(l, run, target));
+            }
+        }
+    }
+    let mut problems = vec![];
+    for k in seen.keys().filter(|k| !runnable.contains(*k)) {
+        problems.push(format!(
+            "{PORTABILITY} records [\"{k}\"], which has no Run button: remove it (or run `ci/book test`, then `cargo xtask portability --bless`)"
+        ));
+    }
+    for k in runnable.iter().filter(|k| !seen.contains_key(*k)) {
+        problems.push(format!(
+            "[\"{k}\"] has a Run button but no entry in {PORTABILITY}: run `ci/book test`, then `cargo xtask portability --bless`"
+        ));
+    }
+    Ok(problems)
 }
 
 fn escape(text: &str) -> String {
@@ -176,7 +206,8 @@ pub fn html(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result
     let seen = portability(root)?;
     let k = key(listing, run, target);
     // data-expect: what the browser test must see again, as recorded.
-    let (expect, note) = match seen.get(&k).map(String::as_str) {
+    let digest = seen.get(&k).map_or("", |(_, d)| d.as_str());
+    let (expect, note) = match seen.get(&k).map(|(b, _)| b.as_str()) {
         Some("same") => ("same", String::new()),
         Some(how) => (
             how,
@@ -192,11 +223,12 @@ pub fn html(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result
         _ => "jco's translation to JavaScript, on @bytecodealliance/preview2-shim (WASI 0.2)",
     };
     Ok(format!(
-        "\n<div class=\"run-here\" data-expect=\"{}\" data-run=\"{}\">\
+        "\n<div class=\"run-here\" data-expect=\"{}\" data-expect-digest=\"{}\" data-run=\"{}\">\
          <button class=\"run-here-button\" type=\"button\">Run it here</button> \
          <span class=\"run-here-what\">in your browser, on {shim}</span>{note}\
          <pre class=\"run-here-output\" hidden></pre></div>\n",
         escape(expect),
+        escape(digest),
         escape(&spec.to_string())
     ))
 }
@@ -316,7 +348,7 @@ pub fn tables(root: &Path, listings: &[Listing]) -> Result<String> {
                 };
                 let browser = match why_not(l, run, target) {
                     Some(why) => format!("cannot run: {why}"),
-                    None => match seen.get(&key(l, run, target)).map(String::as_str) {
+                    None => match seen.get(&key(l, run, target)).map(|(b, _)| b.as_str()) {
                         Some("same") => "**same**".to_string(),
                         Some(how) => format!("**differs**: {how}"),
                         None => "not yet observed".to_string(),
@@ -390,9 +422,11 @@ pub fn tables(root: &Path, listings: &[Listing]) -> Result<String> {
                 false => std::fs::metadata(&path)?.len(),
             };
         }
+        let file = Path::new(&page.name);
         md.push_str(&format!(
-            "| {} | {buttons} | {} KiB | {} KiB |\n",
-            page.name,
+            "| [{}]({}) | {buttons} | {} KiB | {} KiB |\n",
+            file.file_stem().unwrap_or_default().to_string_lossy(),
+            file.file_name().unwrap_or_default().to_string_lossy(),
             bytes / 1024,
             (bytes + runtime) / 1024
         ));
