@@ -6,22 +6,29 @@ use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Every file under `dir` (recursively) whose extension is `ext`, sorted.
-pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+/// Every file under `dir` (recursively), sorted.
+pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))? {
             let p = e?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == ext) {
-                out.push(p);
+            match p.is_dir() {
+                true => stack.push(p),
+                false => out.push(p),
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// Every file under `dir` (recursively) whose extension is `ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    Ok(files_under(dir)?
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect())
 }
 
 /// One page of the book's sources: its name as the checks report it (`src/page.md`), its path

@@ -16,7 +16,7 @@ use crate::listing::{Build, Kind, Listing, Run, Target};
 use crate::{build, tools};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// Where the assets go, under `src/` (mdbook copies it beside the pages as `run/`).
@@ -85,20 +85,13 @@ fn base64(bytes: &[u8]) -> String {
 
 /// Every file under `dir`, by its path relative to `dir`, as base64.
 fn files_of(dir: &Path) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))? {
-            let path = e?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
-                out.insert(rel, base64(&std::fs::read(&path)?));
-            }
-        }
-    }
-    Ok(out)
+    crate::book::files_under(dir)?
+        .into_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+            Ok((rel, base64(&std::fs::read(&path)?)))
+        })
+        .collect()
 }
 
 /// The run's grants as the page runtime takes them (ci/browser-run/runtime.mjs), with what
@@ -318,17 +311,6 @@ fn bundle(root: &Path, jco: &tools::Tool, out: &Path) -> Result<()> {
         bail!("esbuild could not bundle ci/browser-run/runtime.mjs ({status})");
     }
     Ok(())
-}
-
-/// The files under `src/run/` and their sizes, for the weight report.
-pub fn weights(root: &Path) -> Result<Vec<(PathBuf, u64)>> {
-    let dir = root.join(DIR);
-    let mut out = vec![];
-    for (rel, _) in files_of(&dir)? {
-        let size = std::fs::metadata(dir.join(&rel))?.len();
-        out.push((PathBuf::from(rel), size));
-    }
-    Ok(out)
 }
 
 /// The portability appendix's tables (`cargo xtask portability`): every run of every command
