@@ -270,6 +270,15 @@ async function copyExamples(context, origin) {
     await page.close();
 }
 
+// Calls `fn` on every item, at most `n` at a time.
+async function inParallel(items, n, fn) {
+    const queue = [...items];
+    const worker = async () => {
+        while (queue.length) await fn(queue.shift());
+    };
+    await Promise.all(Array.from({ length: n }, worker));
+}
+
 // What Wasmtime printed for a run: its transcript after the `$` line, up to the exit status
 // line, without the book runner's own diagnostic (`error: target/….wasm: trapped: …`, which
 // the browser reports in its own words, apart from the output), with the run's redactions
@@ -321,7 +330,8 @@ async function runButtons(context, root, origin) {
     const since = problems.length;
     const seen = new Map();
     const pages = fs.readdirSync(root).filter((f) => f.endsWith(".html") && !["404.html", "print.html"].includes(f));
-    for (const name of pages) {
+    // Three pages at a time: a run mostly waits on compiling its module.
+    await inParallel(pages, 3, async (name) => {
         const { page, errors } = await open(context, `${origin}/${name}`);
         const boxes = await page.$$(".run-here");
         for (const box of boxes) {
@@ -348,7 +358,7 @@ async function runButtons(context, root, origin) {
         }
         for (const e of errors) problem(`${name}: Run it here: ${e}`);
         await page.close();
-    }
+    });
     if (seen.size === 0) problem("Run it here: no page has a Run button (the build wrote none)");
     const toml = [...seen.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
