@@ -985,7 +985,7 @@ fn new_chapter(slug: &str, title: &str, part: Option<&str>) -> Result<()> {
         eprintln!("wrote {}", listing::rel(&root, &f));
     }
     eprintln!(
-        "next: write the page, add a listing with `cargo xtask new listing {slug} NAME`, \
+        "next: write the page, add a listing with `ci/book new listing {slug} NAME`, \
          then `ci/book serve` to read it"
     );
     Ok(())

@@ -1,4 +1,4 @@
-//! `cargo xtask new chapter SLUG "TITLE"` and `cargo xtask new listing CHAPTER NAME`: the
+//! `ci/book new chapter SLUG "TITLE"` and `ci/book new listing CHAPTER NAME`: the
 //! files a new chapter or listing starts from, following CONTRIBUTING.md's conventions, and
 //! the lines to paste into the chapter. main.rs then records the listing's first transcripts.
 
@@ -138,7 +138,7 @@ fn chapter_template(title: &str) -> String {
 What the reader will see on this page, in a sentence or two; then how to do it today. Link a
 term to [Concepts](concepts.md) on its first use, and give new terms an entry there.
 
-Add a listing with `cargo xtask new listing <this chapter's file name> <name>`, then paste the
+Add a listing with `ci/book new listing <this chapter's file name> <name>`, then paste the
 lines it prints here, and say after each run what to notice.
 
 ## Summary
@@ -170,7 +170,7 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str) -> Result<PathBuf> {
     check_name("listing", name)?;
     if !root.join("src").join(format!("{chapter}.md")).is_file() {
         bail!(
-            "there is no chapter src/{chapter}.md; create it first (`cargo xtask new chapter {chapter} \"Its title\"`)"
+            "there is no chapter src/{chapter}.md; create it first (`ci/book new chapter {chapter} \"Its title\"`)"
         );
     }
     if let Some(other) = crate::discover::discover(root)?
