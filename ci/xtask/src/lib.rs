@@ -10,6 +10,7 @@ pub mod exec;
 pub mod links;
 pub mod listing;
 pub mod outdated;
+pub mod preview;
 pub mod render;
 pub mod run;
 pub mod run_here;

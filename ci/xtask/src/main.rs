@@ -8,8 +8,8 @@ use std::time::Instant;
 use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
 use xtask::render::Shell;
 use xtask::{
-    archive, book, build, builds, discover, links, outdated, render, run, run_here, scaffold,
-    sizes, timeline, tools, verify, width,
+    archive, book, build, builds, discover, links, outdated, preview, render, run, run_here,
+    scaffold, sizes, timeline, tools, verify, width,
 };
 
 const HELP: &str = "\
@@ -55,6 +55,8 @@ usage: ci/book <command>   (or: cargo xtask <command>)
                       browser test saw into ci/browser-portability.toml
   timeline            draw src/img/wasi-timeline.svg from src/img/wasi-timeline.toml
   versions            print the versions this book is tested with (used by the book)
+  cmdrun              mdbook's cmdrun preprocessor while `serve` is still building (serve sets
+                      it up; mdbook calls it): previews, then the pinned mdbook-cmdrun
   sizes               build the hello listing with each size profile, run wasm-opt and wat2wasm,
                       and print the sizes as a table and a chart (used by the book)
   measure             print timings: embedded runs, a book build, the runner's compile cache
@@ -151,6 +153,7 @@ fn main() {
                 })
         }
         Some("versions") => versions(),
+        Some("cmdrun") => preview::cmdrun(&root(), &args[1..]),
         Some("sizes") => sizes::print(&root()),
         Some("measure") => measure(),
         Some("outdated") => outdated::print(&root()),
@@ -375,40 +378,22 @@ fn mdbook(root: &Path, args: &[&str]) -> Result<Command> {
 /// Serves the book as soon as mdbook can, then builds what live outputs need.
 ///
 /// On a first run, building the runner and the listings takes many minutes, and reading should
-/// not wait for it: mdbook and its cmdrun preprocessor are installed first, the book is served
-/// at once in preview (each listing's committed transcript, checked by `ci/book test`, under a
-/// note that says so; see `render`), and setup runs beside it. When setup is done, the book is
-/// rebuilt with live output and the open pages reload.
+/// not wait for it: only mdbook is installed first, the book is served at once in preview (each
+/// listing's committed transcript, checked by `ci/book test`, under a note that says so; see
+/// `render`), with this program as its cmdrun preprocessor (`preview`), and setup runs beside
+/// it, mdbook-cmdrun included. When setup is done, the book is rebuilt with live output by
+/// mdbook-cmdrun and the open pages reload.
 fn serve() -> Result<()> {
     let root = root();
-    let reading: Vec<tools::Tool> = tools::pinned(&root)?
-        .into_iter()
-        .filter(|t| t.krate == "mdbook" || t.krate == "mdbook-cmdrun")
-        .collect();
-    if reading.iter().any(|t| !t.installed()) {
+    let mdbook = tools::find(&root, "mdbook")?;
+    if !mdbook.installed() {
         step(
-            "installing mdbook and mdbook-cmdrun, what reading needs (the first time: about 5 minutes on 2 cores)",
-            || {
-                let installs: Vec<_> = reading
-                    .iter()
-                    .filter(|t| !t.installed())
-                    .cloned()
-                    .map(|t| {
-                        let root = root.clone();
-                        std::thread::spawn(move || t.ensure(&root))
-                    })
-                    .collect();
-                installs.into_iter().try_for_each(|i| {
-                    i.join()
-                        .map_err(|_| anyhow::anyhow!("a tool installer panicked"))?
-                })
-            },
+            "installing mdbook, what the first page needs (the first time: about 3 minutes on 2 cores)",
+            || mdbook.ensure(&root),
         )
-        .context("installing what reading needs; run `ci/book serve` again to retry")?;
+        .context("installing mdbook; run `ci/book serve` again to retry")?;
     }
-    for t in &reading {
-        t.verify()?;
-    }
+    mdbook.verify()?;
     // Live output is ready when this file exists (one per serve, so a serve that was stopped
     // half-way leaves nothing that a later one would trust).
     let target = root.join("target");
@@ -424,18 +409,19 @@ fn serve() -> Result<()> {
     }
     let ready = target.join(format!(".serve-ready-{}", std::process::id()));
     let port = std::env::var("WASI_BOOK_PORT").unwrap_or_else(|_| "3000".into());
-    let mut path: Vec<PathBuf> = reading.iter().map(|t| t.bin_dir()).collect();
-    path.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
     // The listings' code to download, which the introduction links: mdbook copies it from src/.
     archive::write(&root, &root.join("src"))?;
-    let mdbook_path = tools::find(&root, "mdbook")?.path();
-    let mut server = Command::new(mdbook_path)
+    let this = this_program()?;
+    let preprocessor = format!(
+        "{} cmdrun",
+        shlex::try_quote(&this.to_string_lossy()).context("this program's path")?
+    );
+    let mut server = Command::new(mdbook.path())
         .current_dir(&root)
         .args(["serve", "--hostname", "127.0.0.1", "--port", &port])
-        .env("PATH", std::env::join_paths(path)?)
-        .env("WASI_BOOK", this_program()?)
+        // mdbook reads `preprocessor.cmdrun.command` from this variable (`Config::update_from_env`).
+        .env("MDBOOK_PREPROCESSOR__CMDRUN__COMMAND", preprocessor)
+        .env("WASI_BOOK", &this)
         .env(render::PREVIEW_ENV, &ready)
         .spawn()
         .context("cannot run mdbook")?;
@@ -649,12 +635,20 @@ fn test() -> Result<()> {
     // One package per invocation, like the builds above: `--workspace` would unify features
     // across every listing and compile wasmtime once more. Of the listings, only the
     // benchmark's harness has tests (its text format between the benchmark's two processes).
-    for package in ["wasi-runner", "xtask", "book-snippets", "bench-harness"] {
-        report.cargo(
-            &root,
-            &format!("cargo test --release -p {package}"),
-            &["test", "--release", "--quiet", "-p", package],
-        )?;
+    // xtask's in the dev profile, as `ci/book` builds it: its dependencies are built already,
+    // and its own crate compiles in 13 s rather than 44 s in release.
+    for (package, profile) in [
+        ("wasi-runner", Some("--release")),
+        ("xtask", None),
+        ("book-snippets", Some("--release")),
+        ("bench-harness", Some("--release")),
+    ] {
+        let args: Vec<&str> = ["test"]
+            .into_iter()
+            .chain(profile)
+            .chain(["--quiet", "-p", package])
+            .collect();
+        report.cargo(&root, &format!("cargo {}", args.join(" ")), &args)?;
     }
 
     // Formatted code, the listings included: the book shows them (rustfmt.toml sets the width
@@ -711,6 +705,10 @@ fn test() -> Result<()> {
     report.record(
         "workflows pass zizmor (the pinned linter for GitHub Actions, offline)",
         lint_workflows(&root)?,
+    );
+    report.record(
+        "the first page of `ci/book serve`: the book in preview, xtask as its cmdrun",
+        preview_book(&root)?,
     );
     let problems = build_book(&root, &all)?;
     let built = problems.is_empty();
@@ -925,6 +923,49 @@ fn build_book(root: &Path, all: &[Listing]) -> Result<Vec<String>> {
         problems.extend(book::broken_links(&html)?);
     } else {
         problems.push("mdbook build produced no book/index.html".into());
+    }
+    Ok(problems)
+}
+
+/// The book as `ci/book serve` first shows it, before setup is done: built by mdbook with this
+/// program as its cmdrun preprocessor (`preview`), every listing's run as its recorded
+/// transcript under a note, every tool's run as a note. Its problems, or none.
+fn preview_book(root: &Path) -> Result<Vec<String>> {
+    let out = root.join("target/preview-book");
+    let _ = std::fs::remove_dir_all(&out);
+    let this = this_program()?;
+    let status = mdbook(root, &["build", "--dest-dir"])?
+        .arg(&out)
+        .env(
+            "MDBOOK_PREPROCESSOR__CMDRUN__COMMAND",
+            format!("{} cmdrun", shlex::try_quote(&this.to_string_lossy())?),
+        )
+        // A file that never exists: setup is never done, so every output is a preview.
+        .env(render::PREVIEW_ENV, out.join("never-ready"))
+        .status()
+        .context("cannot run mdbook")?;
+    if !status.success() {
+        return Ok(vec![format!(
+            "mdbook build in preview failed ({status}): see its output above"
+        )]);
+    }
+    let mut problems = vec![];
+    for page in book::files_with_extension(&root.join("src"), "md")? {
+        let source = std::fs::read_to_string(&page)?;
+        let html = out.join(page.strip_prefix(root.join("src"))?.with_extension("html"));
+        let built = std::fs::read_to_string(&html).unwrap_or_default();
+        let expects = [
+            ("$WASI_BOOK show ", "Recorded output."),
+            ("$WASI_BOOK sh ", "Live output on its way."),
+        ];
+        for (directive, note) in expects {
+            if source.contains(directive) && !built.contains(note) {
+                problems.push(format!(
+                    "{}: has `{directive}…`, but its preview page does not say \"{note}\"",
+                    listing::rel(root, &page)
+                ));
+            }
+        }
     }
     Ok(problems)
 }

@@ -17,6 +17,9 @@ struct Pin {
     bin: Option<String>,
     /// Build with only these features (`--no-default-features --features ...`).
     features: Option<Vec<String>>,
+    /// Build with this `opt-level` instead of the release profile's 3: it compiles faster
+    /// (mdbook, which the first page waits for), at some cost in speed when it runs.
+    opt_level: Option<u8>,
     /// From npm, not crates.io: `npm ci` with the lockfile in `ci/npm-tools/<name>/`.
     #[serde(default)]
     npm: bool,
@@ -56,6 +59,8 @@ pub struct Tool {
     pub version: String,
     pub bin: String,
     pub features: Option<Vec<String>>,
+    /// `opt-level` of the release build, when not cargo's default.
+    pub opt_level: Option<u8>,
     /// Every program of the install that the book runs: `bin` first, then `programs`.
     pub programs: Vec<String>,
     pub source: Source,
@@ -112,6 +117,7 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
             },
             version: p.version,
             features: p.features,
+            opt_level: p.opt_level,
             source: match (p.npm, &p.pypi_sha256) {
                 (true, _) => Source::Npm,
                 (false, Some(_)) => Source::Pypi,
@@ -394,13 +400,17 @@ pub fn unpinned_programs(root: &Path, tools: &[Tool]) -> Result<Vec<String>> {
 }
 
 impl Tool {
-    /// `<crate>-<version>`, plus the feature list when it is not the default one, so a change
-    /// of features is a new cache entry rather than a stale one.
+    /// `<crate>-<version>`, plus the feature list when it is not the default one and the
+    /// opt-level when it is not 3, so a change of either is a new cache entry rather than a
+    /// stale one.
     pub fn dir(&self) -> PathBuf {
         let mut name = format!("{}-{}", self.krate, self.version);
         if let Some(f) = &self.features {
             name.push_str("-only-");
             name.push_str(&f.join("+"));
+        }
+        if let Some(level) = self.opt_level {
+            name.push_str(&format!("-opt{level}"));
         }
         self.cache.join(name)
     }
@@ -654,6 +664,13 @@ impl Tool {
             .args(["install", "--locked", "--quiet", "--root"])
             .arg(tmp)
             .args([&self.krate, "--version", &self.version])
+            .args(
+                self.opt_level
+                    .map(|level| format!("profile.release.opt-level={level}"))
+                    .map(|setting| ["--config".to_string(), setting])
+                    .into_iter()
+                    .flatten(),
+            )
             .args(match &self.features {
                 Some(f) => vec![
                     "--no-default-features".to_string(),
@@ -666,9 +683,12 @@ impl Tool {
             .context("cannot run cargo")?;
         if !status.success() {
             bail!(
-                "`cargo install --locked {} --version {}` failed ({status}); fix that, then run the command again{}",
+                "`cargo install --locked {} --version {}` failed ({status}); fix that, then run the command again{}{}",
                 self.krate,
                 self.version,
+                self.opt_level
+                    .map(|level| format!(" (opt-level {level})"))
+                    .unwrap_or_default(),
                 self.features
                     .as_ref()
                     .map(|f| format!(" (features: {})", f.join(",")))
@@ -691,6 +711,7 @@ mod tests {
             version: "132.0.0".into(),
             bin: "wasm-opt".into(),
             features: None,
+            opt_level: None,
             programs: vec!["wasm-opt".into()],
             source: Source::Npm,
             version_text: Some("version 132".into()),

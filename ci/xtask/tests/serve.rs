@@ -110,3 +110,77 @@ fn a_failed_command_is_never_cached() {
         2
     );
 }
+
+/// mdbook's input to a preprocessor: the context and a book of one chapter, `src/c.md`.
+fn preprocessor_input(root: &Path, content: &str) -> String {
+    serde_json::json!([
+        {
+            "root": root,
+            "config": { "book": { "src": "src", "title": "t" } },
+            "renderer": "html",
+            "mdbook_version": "0.4.52"
+        },
+        {
+            "sections": [{ "Chapter": {
+                "name": "c", "content": content, "number": null, "sub_items": [],
+                "path": "c.md", "source_path": "c.md", "parent_names": []
+            } }],
+            "__non_exhaustive": null
+        }
+    ])
+    .to_string()
+}
+
+/// `xtask cmdrun` as mdbook runs it, on one chapter: the chapter's content after it.
+fn cmdrun(root: &Path, content: &str, ready: &Path) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("cmdrun")
+        .env("WASI_BOOK_PREVIEW", ready)
+        .env("WASI_BOOK", env!("CARGO_BIN_EXE_xtask"))
+        .env_remove("WASI_BOOK_FRESH")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(preprocessor_input(root, content).as_bytes())
+        .unwrap();
+    let book: serde_json::Value =
+        serde_json::from_str(&stdout(&child.wait_with_output().unwrap())).unwrap();
+    book["sections"][0]["Chapter"]["content"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn serve_s_preprocessor_previews_then_hands_over_to_mdbook_cmdrun() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("src")).unwrap();
+    let ready = dir.join("ready");
+    // Before setup is done: a listing's run is its recorded transcript, under the note.
+    let page = "a\n<!-- cmdrun --strict $WASI_BOOK show listings/hello-wasi/hello wasip1 -->\nb\n";
+    let previewed = cmdrun(&root(), page, &ready);
+    assert!(
+        previewed.starts_with("a\n> **Recorded output.**"),
+        "{previewed}"
+    );
+    assert!(previewed.contains("Hello, WASI!"), "{previewed}");
+    // The preview expands directives as mdbook-cmdrun does: the same text from both, for a
+    // directive on its own line (its newline goes too) and an inline one (trailing whitespace cut).
+    let forms = "x\n<!-- cmdrun --strict printf 'one\\n' -->\ny <!-- cmdrun --strict printf 'two  \\n' --> z\n";
+    let preview = cmdrun(dir, forms, &ready);
+    std::fs::write(&ready, "").unwrap();
+    let live = cmdrun(dir, forms, &ready);
+    assert_eq!(preview, "x\none\ny two z\n");
+    assert_eq!(
+        preview, live,
+        "the preview and mdbook-cmdrun expand differently"
+    );
+}

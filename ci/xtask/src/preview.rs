@@ -1,0 +1,143 @@
+//! The cmdrun preprocessor of `ci/book serve`. mdbook runs it as `xtask cmdrun` (serve points
+//! `preprocessor.cmdrun.command` here), so the first page needs only mdbook and xtask: on a new
+//! machine, mdbook-cmdrun (which compiles mdbook a second time, as a library) is installed after
+//! the first page is served, with the rest of setup.
+//!
+//! While setup is still running (`render::previewing`), this program does mdbook-cmdrun's job
+//! itself: every `<!-- cmdrun … -->` runs as mdbook-cmdrun 0.7.3 runs it (`sh -c` in the
+//! chapter's directory; its `cmdrun.rs` on docs.rs), and in a preview each one is a `show`,
+//! `sh` or `versions` of this program, which prints the recorded transcript or a note, never a
+//! live run. Once setup is done, every build is handed to the pinned mdbook-cmdrun unchanged:
+//! live outputs come only from it, as in `ci/book build` and `ci/book test`.
+
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use serde_json::Value;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+/// `xtask cmdrun [supports RENDERER]`, as mdbook calls a preprocessor.
+pub fn cmdrun(root: &Path, args: &[String]) -> Result<()> {
+    if !crate::render::previewing() {
+        let real = crate::tools::find(root, "mdbook-cmdrun")?;
+        if !real.installed() {
+            bail!("setup is done but mdbook-cmdrun is not installed: run `ci/book setup`");
+        }
+        // stdin, stdout and the exit status pass through: mdbook talks to mdbook-cmdrun.
+        let status = Command::new(real.path())
+            .args(args)
+            .status()
+            .context("cannot run mdbook-cmdrun")?;
+        std::process::exit(status.code().unwrap_or(1));
+    }
+    if let [supports, renderer] = args
+        && supports == "supports"
+    {
+        // mdbook-cmdrun supports the html renderer only.
+        std::process::exit(if renderer == "html" { 0 } else { 1 });
+    }
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input)?;
+    let (context, mut book): (Value, Value) =
+        serde_json::from_str(&input).context("mdbook's preprocessor input")?;
+    let src = context["config"]["book"]["src"].as_str().unwrap_or("src");
+    let src = Path::new(context["root"].as_str().unwrap_or(".")).join(src);
+    for_each_chapter(&mut book["sections"], &mut |chapter| {
+        let Some(path) = chapter["path"].as_str() else {
+            return Ok(()); // a draft chapter has no file
+        };
+        let dir = src.join(path).parent().unwrap_or(&src).to_path_buf();
+        let content = chapter["content"].as_str().unwrap_or_default();
+        chapter["content"] =
+            Value::String(expand(content, &dir).with_context(|| format!("in {}", path))?);
+        Ok(())
+    })?;
+    serde_json::to_writer(std::io::stdout().lock(), &book)?;
+    Ok(())
+}
+
+/// Calls `f` on every chapter of mdbook's `sections`, sub-chapters included.
+fn for_each_chapter(items: &mut Value, f: &mut dyn FnMut(&mut Value) -> Result<()>) -> Result<()> {
+    for item in items.as_array_mut().into_iter().flatten() {
+        if let Some(chapter) = item.get_mut("Chapter") {
+            f(chapter)?;
+            for_each_chapter(&mut chapter["sub_items"], f)?;
+        }
+    }
+    Ok(())
+}
+
+/// `content` with each `<!-- cmdrun --strict COMMAND -->` replaced by what COMMAND prints,
+/// matched as mdbook-cmdrun 0.7.3 matches them: a directive that ends its line first (its
+/// newline goes too), then inline ones (their output's trailing whitespace is cut).
+pub fn expand(content: &str, dir: &Path) -> Result<String> {
+    let mut out = content.to_string();
+    for (pattern, inline) in [
+        (r"<!--[ ]*cmdrun (.*?)-->\r?\n", false),
+        (r"<!--[ ]*cmdrun (.*?)-->", true),
+    ] {
+        let re = Regex::new(pattern).expect("a valid pattern");
+        let mut error = None;
+        out = re
+            .replace_all(&out, |caps: &regex::Captures| match run(&caps[1], dir) {
+                Ok(text) if inline => text.trim_end().to_string(),
+                Ok(text) => text,
+                Err(e) => {
+                    error.get_or_insert(e);
+                    String::new()
+                }
+            })
+            .into_owned();
+        if let Some(e) = error {
+            return Err(e);
+        }
+    }
+    Ok(out)
+}
+
+/// One directive's output. The book uses `--strict` only (`ci/book test` checks that every
+/// directive has it), so any other option is an error here rather than a guess.
+fn run(directive: &str, dir: &Path) -> Result<String> {
+    let Some(command) = directive.trim().strip_prefix("--strict ") else {
+        bail!("`cmdrun {directive}`: the book's directives start with --strict");
+    };
+    // mdbook-cmdrun drops `--strict` by splitting the command at whitespace and joining the
+    // words with one space; so does this.
+    let command = command.split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&command)
+        .current_dir(dir)
+        .output()
+        .with_context(|| format!("cannot run `{command}`"))?;
+    if !out.status.success() {
+        bail!(
+            "`{command}` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim_end()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_as_cmdrun_does() {
+        let dir = std::env::temp_dir();
+        let md = "a\n<!-- cmdrun --strict echo one -->\nb <!-- cmdrun --strict printf 'two  \\n' --> c\n";
+        assert_eq!(expand(md, &dir).unwrap(), "a\none\nb two c\n");
+    }
+
+    #[test]
+    fn a_failing_directive_is_an_error() {
+        let dir = std::env::temp_dir();
+        let e = expand("<!-- cmdrun --strict exit 3 -->\n", &dir).unwrap_err();
+        assert!(format!("{e:#}").contains("`exit 3` failed"), "{e:#}");
+        let e = expand("<!-- cmdrun echo x -->\n", &dir).unwrap_err();
+        assert!(format!("{e:#}").contains("--strict"), "{e:#}");
+    }
+}
