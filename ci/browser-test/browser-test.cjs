@@ -31,9 +31,14 @@ const problem = (text) => {
     problems.push(text);
     console.log(`problem: ${text}`);
 };
-// Said of a check once it ran: `checked` when it added no problem since `since`.
-const checked = (text, since = problems.length) =>
-    console.log(`${problems.length > since ? "FAILED" : "checked"}: ${text}`);
+// Said of a check once it ran: `checked` when it added no problem since `since`; with the
+// seconds since the previous check ended (where the test's time goes).
+let lastCheck = Date.now();
+const checked = (text, since = problems.length) => {
+    const seconds = Math.round((Date.now() - lastCheck) / 1000);
+    lastCheck = Date.now();
+    console.log(`${problems.length > since ? "FAILED" : "checked"}: ${text} (${seconds} s)`);
+};
 
 const TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -114,7 +119,9 @@ async function main() {
 }
 
 // Opens a page and collects its console errors, uncaught exceptions and failed requests.
-async function open(context, url, { expectStatus = 200 } = {}) {
+// With `capturingCopies`, what the page's scripts hand to navigator.clipboard.writeText is also
+// kept in the page (`pressCopy` reads it there), so pages can be checked side by side.
+async function open(context, url, { expectStatus = 200, capturingCopies = false } = {}) {
     const page = await context.newPage();
     const errors = [];
     page.on("console", (m) => {
@@ -131,6 +138,15 @@ async function open(context, url, { expectStatus = 200 } = {}) {
     await page.addInitScript(() => {
         window.print = () => {};
     });
+    if (capturingCopies) {
+        await page.addInitScript(() => {
+            const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+            navigator.clipboard.writeText = (text) => {
+                window.__copied = text;
+                return write(text);
+            };
+        });
+    }
     const response = await page.goto(url, { waitUntil: "load" });
     if (response.status() !== expectStatus) {
         errors.push(`status ${response.status()}, expected ${expectStatus}`);
@@ -142,8 +158,10 @@ async function everyPage(context, root, origin) {
     const pages = fs.readdirSync(root).filter((f) => f.endsWith(".html") && f !== "404.html");
     let transcripts = 0;
     const since = problems.length;
-    for (const name of pages) {
-        const { page, errors } = await open(context, `${origin}/${name}`);
+    // Three pages at a time, each copy read from its own page (`capturingCopies`), since the
+    // system clipboard is one for all pages; `copyExamples` reads the system clipboard.
+    await inParallel(pages, 3, async (name) => {
+        const { page, errors } = await open(context, `${origin}/${name}`, { capturingCopies: true });
         // Every image loaded (an SVG that fails to parse has no natural width).
         const broken = await page.$$eval("img", (imgs) =>
             imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.getAttribute("src")),
@@ -157,10 +175,13 @@ async function everyPage(context, root, origin) {
         );
         for (const w of wide) errors.push(`a Rust listing scrolls sideways at ${VIEWPORT.width} px: ${w}`);
         // print.html repeats every chapter's blocks.
-        if (name !== "print.html") transcripts += await copyTranscripts(page, errors);
+        if (name !== "print.html") {
+            const pressed = await copyTranscripts(page, errors);
+            transcripts += pressed; // after the await: pages run side by side
+        }
         for (const e of errors) problem(`${name}: ${e}`);
         await page.close();
-    }
+    });
     checked(`${pages.length} pages load with no console error, failed request or broken image, and no Rust listing scrolls sideways; ${transcripts} transcripts' copy buttons copy their commands, without prompt or output`, since);
 }
 
@@ -227,7 +248,7 @@ async function copyTranscripts(page, errors) {
             expected.push(command);
         }
         if (!expected.length) continue;
-        const copied = await pressCopy(page, pre);
+        const copied = await pressCopy(page, pre, { mouse: false });
         const unfolded = copied.replace(/ \\\n\s+/g, " ").trimEnd().split("\n");
         const where = `transcript ${i + 1} ("${expected[0].slice(0, 50)}…")`;
         if (copied.split("\n").some((l) => l.startsWith("$ "))) errors.push(`copy: ${where}: the copy keeps the \`$ \` prompt`);
@@ -239,14 +260,24 @@ async function copyTranscripts(page, errors) {
     return pressed;
 }
 
-// Presses a code block's copy button and returns what it put on the clipboard.
-async function pressCopy(page, pre) {
-    await page.evaluate(() => navigator.clipboard.writeText(""));
-    await pre.hover();
+// Presses a code block's copy button and returns what it put on the clipboard (on a page
+// opened with `capturingCopies`, what it handed to the clipboard there). With `mouse`, as a
+// reader does: hovering shows the button, which Playwright clicks once it is visible and
+// still; without, a click event on the button, which is quicker on a page of many transcripts.
+async function pressCopy(page, pre, { mouse = true } = {}) {
+    await page.evaluate(() => {
+        window.__copied = undefined;
+        return navigator.clipboard.writeText("");
+    });
     const button = await pre.$(".clip-button");
-    await button.click();
+    if (mouse) {
+        await pre.hover();
+        await button.click();
+    } else {
+        await button.evaluate((b) => b.click());
+    }
     await page.waitForFunction((b) => b.className.includes("tooltipped"), button, { timeout: 5_000 });
-    return page.evaluate(() => navigator.clipboard.readText());
+    return page.evaluate(() => window.__copied ?? navigator.clipboard.readText());
 }
 
 // The first transcript of "Arguments and environment" against the file it was recorded in,
