@@ -2,21 +2,23 @@
 # Times what a new reader or CI goes through, on this machine, and prints the figures:
 #   fresh clone -> `ci/book test` passed;
 #   fresh clone -> `ci/book serve` answering (the first page), then showing live output.
-# Usage: ci/measure-fresh-clone.sh [--cold] [--serve-only]
+# Usage: ci/measure-fresh-clone.sh [--cold] [--serve-only] [--first-page]
 #   --cold        as on a new machine: each run starts from an empty cache of its own (every
 #                 pinned tool is built, and no compiled dependency is shared with other clones);
 #                 without it, ~/.cache/wasi-exploration is reused, as on a second clone.
 #   --serve-only  skip the test run.
+#   --first-page  stop serving once the first page is served (do not wait for live output).
 # The toolchains (rustup) and the crates.io download cache (~/.cargo/registry) are reused.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d)
-cold=no serve_only=no
+cold=no serve_only=no first_page=no
 for a in "$@"; do
   case $a in
     --cold) cold=yes ;;
     --serve-only) serve_only=yes ;;
-    *) echo "usage: $0 [--cold] [--serve-only]" >&2; exit 2 ;;
+    --first-page) first_page=yes ;;
+    *) echo "usage: $0 [--cold] [--serve-only] [--first-page]" >&2; exit 2 ;;
   esac
 done
 label="warm cache (tools and compiled dependencies)"
@@ -49,6 +51,7 @@ for _ in $(seq 1 2400); do
   if [ -z "$first" ] && [ -n "$page" ]; then
     first=$(( $(date +%s) - start ))
     echo "measure: fresh clone -> first page served: $first s"
+    [ $first_page = yes ] && break
   fi
   if [ -n "$page" ] && grep -q "Hello, WASI!" <<<"$page" \
     && ! grep -q -e "Recorded output\." -e "Live output on its way" <<<"$page"; then

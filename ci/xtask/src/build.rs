@@ -62,38 +62,72 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
     Ok(())
 }
 
-/// Builds one WebAssembly listing as the book does, but with cargo's own release settings
-/// (the workspace's `size-release` profile: `release` without the runner's line tables), for
-/// pages to load; returns the built file.
-pub fn build_for_pages(root: &Path, listing: &Listing, target: Target) -> Result<PathBuf> {
-    let triple = target
-        .triple()
-        .context("a native program is not built for pages")?;
-    let mut args = listing.build_invocation(target);
-    let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    args.splice(at..at, ["--profile".to_string(), PAGES_PROFILE.to_string()]);
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(root).args(&args);
-    if let Some(flags) = listing.rustflags_env() {
-        cmd.env("RUSTFLAGS", flags);
+/// Builds WebAssembly listings as the book does, but with cargo's own release settings (the
+/// workspace's `size-release` profile: `release` without the runner's line tables), for pages
+/// to load; returns the built files, in the order asked. Like `build_all`, one cargo
+/// invocation per target for the listings that build with the others, and one each for those
+/// that build alone (their own flags, toolchain or target directory).
+pub fn build_for_pages(root: &Path, wanted: &[(&Listing, Target)]) -> Result<Vec<PathBuf>> {
+    for target in [Target::Wasip1, Target::Wasip2] {
+        let together: Vec<&str> = wanted
+            .iter()
+            .filter(|(l, t)| *t == target && !l.builds_alone())
+            .map(|(l, _)| l.name.as_str())
+            .collect();
+        if together.is_empty() {
+            continue;
+        }
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(root)
+            .args(["build", "-q", "--profile", PAGES_PROFILE, "--target"])
+            .arg(target.triple().context("a WebAssembly target")?);
+        for name in &together {
+            cmd.args(["-p", name]);
+        }
+        let status = cmd.status().context("cannot run cargo")?;
+        if !status.success() {
+            bail!(
+                "building for pages ({} listings) failed (see above): {}",
+                target.name(),
+                together.join(", ")
+            );
+        }
     }
-    let status = cmd.status().context("cannot run cargo")?;
-    if !status.success() {
-        bail!(
-            "{}: `cargo {}` failed (see above)",
-            listing.name,
-            args.join(" ")
+    let mut built = vec![];
+    for (listing, target) in wanted {
+        let triple = target
+            .triple()
+            .context("a native program is not built for pages")?;
+        if listing.builds_alone() {
+            let mut args = listing.build_invocation(*target);
+            let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
+            args.splice(at..at, ["--profile".to_string(), PAGES_PROFILE.to_string()]);
+            let mut cmd = Command::new("cargo");
+            cmd.current_dir(root).args(&args);
+            if let Some(flags) = listing.rustflags_env() {
+                cmd.env("RUSTFLAGS", flags);
+            }
+            let status = cmd.status().context("cannot run cargo")?;
+            if !status.success() {
+                bail!(
+                    "{}: `cargo {}` failed (see above)",
+                    listing.name,
+                    args.join(" ")
+                );
+            }
+        }
+        let dir = match listing.spec.rustflags.is_empty() {
+            true => PathBuf::from("target"),
+            false => PathBuf::from(crate::listing::RUSTFLAGS_TARGET_DIR),
+        };
+        built.push(
+            root.join(dir)
+                .join(triple)
+                .join(PAGES_PROFILE)
+                .join(format!("{}.wasm", listing.artifact_stem)),
         );
     }
-    let dir = match listing.spec.rustflags.is_empty() {
-        true => PathBuf::from("target"),
-        false => PathBuf::from(crate::listing::RUSTFLAGS_TARGET_DIR),
-    };
-    Ok(root
-        .join(dir)
-        .join(triple)
-        .join(PAGES_PROFILE)
-        .join(format!("{}.wasm", listing.artifact_stem)))
+    Ok(built)
 }
 
 /// The profile of what pages run in the browser (Cargo.toml: cargo's own release settings).

@@ -710,7 +710,13 @@ fn test() -> Result<()> {
         "the first page of `ci/book serve`: the book in preview, xtask as its cmdrun",
         preview_book(&root)?,
     );
-    let problems = build_book(&root, &all)?;
+    // What the pages' Run buttons load (src/run/, which mdbook copies).
+    run_here::assets(&root, &all)?;
+    report.record(
+        "the Run buttons' code: listings built for pages, jco, esbuild",
+        vec![],
+    );
+    let problems = build_book(&root)?;
     let built = problems.is_empty();
     report.record(
         "mdbook build (live outputs, cmdrun errors, links and anchors)",
@@ -899,11 +905,10 @@ fn check(args: &[String]) -> Result<()> {
 
 /// The book in `book/`, every embedded command run live, then checked: no cmdrun error, and
 /// every internal link and anchor of the built pages leads somewhere. Returns the problems.
-/// `ci/book test` and `ci/book build` (the hosted book's workflow) both build it this way.
-fn build_book(root: &Path, all: &[Listing]) -> Result<Vec<String>> {
+/// `ci/book test` and `ci/book build` (the hosted book's workflow) both build it this way, after
+/// `run_here::assets` (the Run buttons' code, which mdbook copies from src/run/).
+fn build_book(root: &Path) -> Result<Vec<String>> {
     let _ = std::fs::remove_dir_all(root.join("book"));
-    // What the pages' Run buttons load (src/run/, which mdbook copies).
-    run_here::assets(root, all)?;
     // The listings' code to download, linked from the introduction: written into src/ (it is
     // ignored by git), from where mdbook copies it beside the pages, as `serve` does too.
     archive::write(root, &root.join("src"))?;
@@ -995,7 +1000,8 @@ fn build() -> Result<()> {
             );
         }
     }
-    let problems = build_book(&root, &all)?;
+    run_here::assets(&root, &all)?;
+    let problems = build_book(&root)?;
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}\n");

@@ -234,28 +234,52 @@ pub fn assets(root: &Path, listings: &[Listing]) -> Result<()> {
     let out = root.join(DIR);
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(out.join("p1"))?;
+    let mut wanted = vec![];
     for l in listings {
         for target in [Target::Wasip1, Target::Wasip2] {
             let runnable = l.spec.targets.contains(&target)
                 && l.runs()
                     .iter()
                     .any(|(r, t)| *t == target && why_not(l, r, target).is_none());
-            if !runnable {
-                continue;
-            }
-            let wasm = build::build_for_pages(root, l, target)?;
-            match target {
-                Target::Wasip1 => {
-                    std::fs::copy(
-                        &wasm,
-                        out.join(module_path(l, target).trim_start_matches("run/")),
-                    )
-                    .with_context(|| format!("cannot copy {}", wasm.display()))?;
-                }
-                _ => transpile(&jco, &wasm, &out.join("p2").join(&l.artifact_stem))?,
+            if runnable {
+                wanted.push((l, target));
             }
         }
     }
+    let built = build::build_for_pages(root, &wanted)?;
+    let mut components = vec![];
+    for ((l, target), wasm) in wanted.iter().zip(built) {
+        match target {
+            Target::Wasip1 => {
+                std::fs::copy(
+                    &wasm,
+                    out.join(module_path(l, *target).trim_start_matches("run/")),
+                )
+                .with_context(|| format!("cannot copy {}", wasm.display()))?;
+            }
+            _ => components.push((wasm, out.join("p2").join(&l.artifact_stem))),
+        }
+    }
+    // jco is a Node.js program that mostly starts up and waits: two at a time. (The lock is
+    // taken and released inside `take`, not held while a worker transpiles.)
+    let next = std::sync::Mutex::new(components.iter());
+    let take = || next.lock().expect("no worker panicked").next();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| -> Result<()> {
+                    while let Some((wasm, dir)) = take() {
+                        transpile(&jco, wasm, dir)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| {
+            w.join()
+                .map_err(|_| anyhow::anyhow!("a jco worker panicked"))?
+        })
+    })?;
     bundle(root, &jco, &out.join("runtime.js"))
 }
 
