@@ -42,8 +42,12 @@ fi
 
 git clone -q "$repo" "$work/serve"
 start=$(date +%s)
+# In a process group of its own (job control on), so that stopping it stops everything it
+# started: mdbook, and the builds of setup when it stops before they end (--first-page).
+set -m
 (cd "$work/serve" && WASI_BOOK_PORT=$port with_cache serve ci/book serve >"$work/serve.log" 2>&1) &
 server=$!
+set +m
 first=""
 # Bounded: give up after 40 minutes.
 for _ in $(seq 1 2400); do
@@ -64,7 +68,6 @@ for _ in $(seq 1 2400); do
   fi
   sleep 1
 done
-pkill -TERM -P "$server" 2>/dev/null || true
-kill "$server" 2>/dev/null || true
+kill -TERM -- "-$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 pkill -f "mdbook serve --hostname 127.0.0.1 --port $port" 2>/dev/null || true
