@@ -389,7 +389,7 @@ fn serve() -> Result<()> {
     if !mdbook.installed() {
         step(
             "installing mdbook, what the first page needs (the first time: about 3 minutes on 2 cores)",
-            || mdbook.ensure(&root),
+            || mdbook.ensure_showing_progress(&root),
         )
         .context("installing mdbook; run `ci/book serve` again to retry")?;
     }

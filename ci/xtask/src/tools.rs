@@ -545,15 +545,25 @@ impl Tool {
         format!("; the book runs it in {}", pages.join(", "))
     }
 
-    /// Installs the tool into its cache directory unless it is there already.
+    /// Installs the tool into its cache directory unless it is there already. Quietly: setup
+    /// installs tools side by side with its builds, whose progress would be garbled.
     pub fn ensure(&self, root: &Path) -> Result<()> {
         if !self.installed() {
-            self.install(root)?;
+            self.install(root, false)?;
         }
         self.verify()
     }
 
-    fn install(&self, root: &Path) -> Result<()> {
+    /// `ensure` for a tool installed alone (mdbook, before the first page): cargo's own
+    /// progress shows how far its build is.
+    pub fn ensure_showing_progress(&self, root: &Path) -> Result<()> {
+        if !self.installed() {
+            self.install(root, true)?;
+        }
+        self.verify()
+    }
+
+    fn install(&self, root: &Path, progress: bool) -> Result<()> {
         let usually = self
             .install_seconds
             .map(|s| format!("usually about {} on 2 cores; ", minutes(s)))
@@ -570,7 +580,7 @@ impl Tool {
             .dir()
             .with_extension(format!("tmp{}", std::process::id()));
         match self.source {
-            Source::Crates => self.cargo_install(root, &tmp)?,
+            Source::Crates => self.cargo_install(root, &tmp, progress)?,
             Source::Npm => self.npm_ci(&tmp)?,
             Source::Pypi => self.pip_install(&tmp)?,
         }
@@ -658,10 +668,12 @@ impl Tool {
         Ok(())
     }
 
-    fn cargo_install(&self, root: &Path, tmp: &Path) -> Result<()> {
+    fn cargo_install(&self, root: &Path, tmp: &Path, progress: bool) -> Result<()> {
         let status = Command::new("cargo")
             .current_dir(root)
-            .args(["install", "--locked", "--quiet", "--root"])
+            .args(["install", "--locked"])
+            .args((!progress).then_some("--quiet"))
+            .arg("--root")
             .arg(tmp)
             .args([&self.krate, "--version", &self.version])
             .args(
