@@ -48,6 +48,8 @@ set -m
 (cd "$work/serve" && WASI_BOOK_PORT=$port with_cache serve ci/book serve >"$work/serve.log" 2>&1) &
 server=$!
 set +m
+# Stopped however this script ends (an error, Ctrl-C), not only at the end.
+trap 'kill -TERM -- "-$server" 2>/dev/null || true' EXIT
 first=""
 # Bounded: give up after 40 minutes.
 for _ in $(seq 1 2400); do

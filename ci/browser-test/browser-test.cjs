@@ -141,10 +141,11 @@ async function open(context, url, { expectStatus = 200, capturingCopies = false 
     if (capturingCopies) {
         await page.addInitScript(() => {
             const write = navigator.clipboard.writeText.bind(navigator.clipboard);
-            navigator.clipboard.writeText = (text) => {
-                window.__copied = text;
-                return write(text);
-            };
+            // Kept only once the clipboard took it: a failed copy is not a copy.
+            navigator.clipboard.writeText = (text) =>
+                write(text).then(() => {
+                    window.__copied = text;
+                });
         });
     }
     const response = await page.goto(url, { waitUntil: "load" });
@@ -265,9 +266,9 @@ async function copyTranscripts(page, errors) {
 // reader does: hovering shows the button, which Playwright clicks once it is visible and
 // still; without, a click event on the button, which is quicker on a page of many transcripts.
 async function pressCopy(page, pre, { mouse = true } = {}) {
-    await page.evaluate(() => {
+    await page.evaluate(async () => {
+        await navigator.clipboard.writeText("");
         window.__copied = undefined;
-        return navigator.clipboard.writeText("");
     });
     const button = await pre.$(".clip-button");
     if (mouse) {
@@ -277,6 +278,9 @@ async function pressCopy(page, pre, { mouse = true } = {}) {
         await button.evaluate((b) => b.click());
     }
     await page.waitForFunction((b) => b.className.includes("tooltipped"), button, { timeout: 5_000 });
+    // The button's tooltip says whether the copy worked ("Clipboard error!" otherwise).
+    const said = await button.evaluate((b) => b.firstChild?.innerText ?? "");
+    if (said !== "Copied!") return `(the button said ${JSON.stringify(said)})`;
     return page.evaluate(() => window.__copied ?? navigator.clipboard.readText());
 }
 

@@ -411,6 +411,15 @@ fn serve() -> Result<()> {
     let port = std::env::var("WASI_BOOK_PORT").unwrap_or_else(|_| "3000".into());
     // The listings' code to download, which the introduction links: mdbook copies it from src/.
     archive::write(&root, &root.join("src"))?;
+    let port_number: u16 = port
+        .parse()
+        .with_context(|| format!("WASI_BOOK_PORT={port} is not a port number"))?;
+    if let Err(e) = std::net::TcpListener::bind(("127.0.0.1", port_number)) {
+        bail!(
+            "cannot serve on 127.0.0.1:{port} ({e}): another program uses it; stop it, or choose \
+             another port with WASI_BOOK_PORT=N"
+        );
+    }
     let this = this_program()?;
     let preprocessor = format!(
         "{} cmdrun",
@@ -425,6 +434,18 @@ fn serve() -> Result<()> {
         .env(render::PREVIEW_ENV, &ready)
         .spawn()
         .context("cannot run mdbook")?;
+    // mdbook answers on its port once the preview is built (about a second); if it stops
+    // instead, say so now rather than after minutes of setup.
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port_number)).is_err() {
+        if let Some(status) = server.try_wait()? {
+            bail!("mdbook serve stopped ({status}) before serving the book: its error is above");
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            break; // still building its first preview: setup goes on beside it
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     eprintln!(
         "xtask: serving the book on http://127.0.0.1:{port} (Ctrl-C stops it); its pages show \
          recorded output until the build below is done, then reload with live output"
@@ -954,7 +975,8 @@ fn preview_book(root: &Path) -> Result<Vec<String>> {
             "mdbook build in preview failed ({status}): see its output above"
         )]);
     }
-    let mut problems = vec![];
+    // A failed command leaves cmdrun's error in its page, as mdbook-cmdrun does.
+    let mut problems = book::cmdrun_errors(&out)?;
     for page in book::files_with_extension(&root.join("src"), "md")? {
         let source = std::fs::read_to_string(&page)?;
         let html = out.join(page.strip_prefix(root.join("src"))?.with_extension("html"));

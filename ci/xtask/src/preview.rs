@@ -5,10 +5,12 @@
 //!
 //! While setup is still running (`render::previewing`), this program does mdbook-cmdrun's job
 //! itself: every `<!-- cmdrun … -->` runs as mdbook-cmdrun 0.7.3 runs it (`sh -c` in the
-//! chapter's directory; its `cmdrun.rs` on docs.rs), and in a preview each one is a `show`,
-//! `sh` or `versions` of this program, which prints the recorded transcript or a note, never a
-//! live run. Once setup is done, every build is handed to the pinned mdbook-cmdrun unchanged:
-//! live outputs come only from it, as in `ci/book build` and `ci/book test`.
+//! chapter's directory; its `cmdrun.rs` on docs.rs), and in a preview each one is a `show` or
+//! `sh` of this program, which prints the recorded transcript or a note instead of running a
+//! listing or a tool, or `versions`, which reads the pins. Once setup is done, every build is
+//! handed to the pinned mdbook-cmdrun unchanged, as in `ci/book build` and `ci/book test`.
+//! When mdbook-cmdrun is bumped, compare its `cmdrun.rs` with this file again (and run the
+//! `serve` tests, which compare the two).
 
 use anyhow::{Context, Result, bail};
 use regex::Regex;
@@ -70,7 +72,8 @@ fn for_each_chapter(items: &mut Value, f: &mut dyn FnMut(&mut Value) -> Result<(
 
 /// `content` with each `<!-- cmdrun --strict COMMAND -->` replaced by what COMMAND prints,
 /// matched as mdbook-cmdrun 0.7.3 matches them: a directive that ends its line first (its
-/// newline goes too), then inline ones (their output's trailing whitespace is cut).
+/// newline goes too), then inline ones (their output's trailing whitespace is cut). A failed
+/// command leaves cmdrun's error text in the page, as mdbook-cmdrun does.
 pub fn expand(content: &str, dir: &Path) -> Result<String> {
     let mut out = content.to_string();
     for (pattern, inline) in [
@@ -80,12 +83,13 @@ pub fn expand(content: &str, dir: &Path) -> Result<String> {
         let re = Regex::new(pattern).expect("a valid pattern");
         let mut error = None;
         out = re
-            .replace_all(&out, |caps: &regex::Captures| match run(&caps[1], dir) {
-                Ok(text) if inline => text.trim_end().to_string(),
-                Ok(text) => text,
-                Err(e) => {
-                    error.get_or_insert(e);
-                    String::new()
+            .replace_all(&out, |caps: &regex::Captures| {
+                match run(&caps[1], dir, inline) {
+                    Ok(text) => text,
+                    Err(e) => {
+                        error.get_or_insert(e);
+                        String::new()
+                    }
                 }
             })
             .into_owned();
@@ -96,9 +100,12 @@ pub fn expand(content: &str, dir: &Path) -> Result<String> {
     Ok(out)
 }
 
-/// One directive's output. The book uses `--strict` only (`ci/book test` checks that every
-/// directive has it), so any other option is an error here rather than a guess.
-fn run(directive: &str, dir: &Path) -> Result<String> {
+/// One directive's output, as mdbook-cmdrun 0.7.3 makes it (`run_cmdrun`): with `--strict`, a
+/// command that fails does not fail the build but writes cmdrun's `**cmdrun error**` text into
+/// the page, which `ci/book test` finds (`book::cmdrun_errors`). The book uses `--strict` only
+/// (`ci/book test` checks that every directive has it), so another option is an error here
+/// rather than a guess.
+fn run(directive: &str, dir: &Path, inline: bool) -> Result<String> {
     let Some(command) = directive.trim().strip_prefix("--strict ") else {
         bail!("`cmdrun {directive}`: the book's directives start with --strict");
     };
@@ -111,14 +118,18 @@ fn run(directive: &str, dir: &Path) -> Result<String> {
         .current_dir(dir)
         .output()
         .with_context(|| format!("cannot run `{command}`"))?;
-    if !out.status.success() {
-        bail!(
-            "`{command}` failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim_end()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Ok(match out.status.code() {
+        None => {
+            format!("**cmdrun error**: Command was ended before completing in 'cmdrun {command}'")
+        }
+        Some(0) if inline => stdout.trim_end().to_string(),
+        Some(0) => stdout.into_owned(),
+        Some(code) => format!(
+            "**cmdrun error**: '{command}' returned exit code {code} instead of 0.\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -133,10 +144,13 @@ mod tests {
     }
 
     #[test]
-    fn a_failing_directive_is_an_error() {
+    fn a_failing_command_leaves_cmdrun_s_error_and_a_directive_without_strict_is_refused() {
         let dir = std::env::temp_dir();
-        let e = expand("<!-- cmdrun --strict exit 3 -->\n", &dir).unwrap_err();
-        assert!(format!("{e:#}").contains("`exit 3` failed"), "{e:#}");
+        let page = expand("<!-- cmdrun --strict echo out; exit 3 -->\n", &dir).unwrap();
+        assert_eq!(
+            page,
+            "**cmdrun error**: 'echo out; exit 3' returned exit code 3 instead of 0.\nout\n\n"
+        );
         let e = expand("<!-- cmdrun echo x -->\n", &dir).unwrap_err();
         assert!(format!("{e:#}").contains("--strict"), "{e:#}");
     }

@@ -401,8 +401,8 @@ pub fn unpinned_programs(root: &Path, tools: &[Tool]) -> Result<Vec<String>> {
 
 impl Tool {
     /// `<crate>-<version>`, plus the feature list when it is not the default one and the
-    /// opt-level when it is not 3, so a change of either is a new cache entry rather than a
-    /// stale one.
+    /// opt-level when `opt-level` is set, so a change of either is a new cache entry rather
+    /// than a stale one.
     pub fn dir(&self) -> PathBuf {
         let mut name = format!("{}-{}", self.krate, self.version);
         if let Some(f) = &self.features {

@@ -174,11 +174,13 @@ fn serve_s_preprocessor_previews_then_hands_over_to_mdbook_cmdrun() {
     assert!(previewed.contains("Hello, WASI!"), "{previewed}");
     // The preview expands directives as mdbook-cmdrun does: the same text from both, for a
     // directive on its own line (its newline goes too) and an inline one (trailing whitespace cut).
-    let forms = "x\n<!-- cmdrun --strict printf 'one\\n' -->\ny <!-- cmdrun --strict printf 'two  \\n' --> z\n";
+    // A failing command leaves cmdrun's error text in the page in both.
+    let forms = "x\n<!-- cmdrun --strict printf 'one\\n' -->\ny <!-- cmdrun --strict printf 'two  \\n' --> z\n\
+                 <!-- cmdrun --strict echo out; echo err >&2; exit 3 -->\n";
     let preview = cmdrun(dir, forms, &ready);
     std::fs::write(&ready, "").unwrap();
     let live = cmdrun(dir, forms, &ready);
-    assert_eq!(preview, "x\none\ny two z\n");
+    assert!(preview.starts_with("x\none\ny two z\n**cmdrun error**: 'echo out; echo err >&2; exit 3' returned exit code 3"), "{preview}");
     assert_eq!(
         preview, live,
         "the preview and mdbook-cmdrun expand differently"
