@@ -26,24 +26,12 @@ pub fn build_all(root: &Path, listings: &[Listing], extra: &[(&str, Target)]) ->
             .collect();
         names.extend(extra.iter().filter(|(_, t)| *t == target).map(|(n, _)| *n));
         if !names.is_empty() {
-            let mut cmd = Command::new("cargo");
             // Not --quiet: on a first run this is minutes, and cargo's progress says how far.
-            cmd.current_dir(root).arg("build");
-            match target.triple() {
-                Some(triple) => cmd.args(["--target", triple]),
-                None => cmd.arg("--release"),
+            let how: &[&str] = match target.triple() {
+                Some(triple) => &["--target", triple],
+                None => &["--release"],
             };
-            for n in &names {
-                cmd.args(["-p", n]);
-            }
-            let status = cmd.status().context("cannot run cargo")?;
-            if !status.success() {
-                bail!(
-                    "building the {} listings failed (see the compiler output above): {}",
-                    target.name(),
-                    names.join(", ")
-                );
-            }
+            build_together(root, how, &names, target)?;
         }
         for l in listings.iter().filter(buildable).filter(alone) {
             // cargo's own output, progress and errors, straight to the terminal.
@@ -77,21 +65,13 @@ pub fn build_for_pages(root: &Path, wanted: &[(&Listing, Target)]) -> Result<Vec
         if together.is_empty() {
             continue;
         }
-        let mut cmd = Command::new("cargo");
-        cmd.current_dir(root)
-            .args(["build", "-q", "--profile", PAGES_PROFILE, "--target"])
-            .arg(target.triple().context("a WebAssembly target")?);
-        for name in &together {
-            cmd.args(["-p", name]);
-        }
-        let status = cmd.status().context("cannot run cargo")?;
-        if !status.success() {
-            bail!(
-                "building for pages ({} listings) failed (see above): {}",
-                target.name(),
-                together.join(", ")
-            );
-        }
+        let triple = target.triple().context("a WebAssembly target")?;
+        build_together(
+            root,
+            &["-q", "--profile", PAGES_PROFILE, "--target", triple],
+            &together,
+            target,
+        )?;
     }
     let mut built = vec![];
     for (listing, target) in wanted {
@@ -128,6 +108,27 @@ pub fn build_for_pages(root: &Path, wanted: &[(&Listing, Target)]) -> Result<Vec
         );
     }
     Ok(built)
+}
+
+/// `cargo build ARGS -p NAME…`: several listings of one target in one invocation (cargo
+/// builds them side by side), cargo's output straight to the terminal.
+fn build_together(root: &Path, args: &[&str], names: &[&str], target: Target) -> Result<()> {
+    let status = Command::new("cargo")
+        .current_dir(root)
+        .arg("build")
+        .args(args)
+        .args(names.iter().flat_map(|n| ["-p", n]))
+        .status()
+        .context("cannot run cargo")?;
+    if !status.success() {
+        bail!(
+            "`cargo build {}` of the {} listings failed (see the compiler output above): {}",
+            args.join(" "),
+            target.name(),
+            names.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// The profile of what pages run in the browser (Cargo.toml: cargo's own release settings).

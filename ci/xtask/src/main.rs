@@ -387,13 +387,14 @@ fn serve() -> Result<()> {
     let root = root();
     let mdbook = tools::find(&root, "mdbook")?;
     if !mdbook.installed() {
-        step(
-            "installing mdbook, what the first page needs (the first time: about 3 minutes on 2 cores)",
-            || mdbook.ensure_showing_progress(&root),
-        )
+        // (The install says how long it usually takes, from ci/tools.toml.)
+        step("installing mdbook, what the first page needs", || {
+            mdbook.ensure_showing_progress(&root)
+        })
         .context("installing mdbook; run `ci/book serve` again to retry")?;
+    } else {
+        mdbook.verify()?;
     }
-    mdbook.verify()?;
     // Live output is ready when this file exists (one per serve, so a serve that was stopped
     // half-way leaves nothing that a later one would trust).
     let target = root.join("target");
@@ -421,19 +422,14 @@ fn serve() -> Result<()> {
         );
     }
     let this = this_program()?;
-    let preprocessor = format!(
-        "{} cmdrun",
-        shlex::try_quote(&this.to_string_lossy()).context("this program's path")?
-    );
-    let mut server = Command::new(mdbook.path())
+    let mut server = Command::new(mdbook.path());
+    server
         .current_dir(&root)
         .args(["serve", "--hostname", "127.0.0.1", "--port", &port])
-        // mdbook reads `preprocessor.cmdrun.command` from this variable (`Config::update_from_env`).
-        .env("MDBOOK_PREPROCESSOR__CMDRUN__COMMAND", preprocessor)
         .env("WASI_BOOK", &this)
-        .env(render::PREVIEW_ENV, &ready)
-        .spawn()
-        .context("cannot run mdbook")?;
+        .env(render::PREVIEW_ENV, &ready);
+    preview::as_cmdrun(&mut server, &this)?;
+    let mut server = server.spawn().context("cannot run mdbook")?;
     // mdbook answers on its port once the preview is built (about a second); if it stops
     // instead, say so now rather than after minutes of setup.
     let started = Instant::now();
@@ -959,17 +955,13 @@ fn build_book(root: &Path) -> Result<Vec<String>> {
 fn preview_book(root: &Path) -> Result<Vec<String>> {
     let out = root.join("target/preview-book");
     let _ = std::fs::remove_dir_all(&out);
-    let this = this_program()?;
-    let status = mdbook(root, &["build", "--dest-dir"])?
+    let mut build = mdbook(root, &["build", "--dest-dir"])?;
+    // A file that never exists: setup is never done, so every output is a preview.
+    build
         .arg(&out)
-        .env(
-            "MDBOOK_PREPROCESSOR__CMDRUN__COMMAND",
-            format!("{} cmdrun", shlex::try_quote(&this.to_string_lossy())?),
-        )
-        // A file that never exists: setup is never done, so every output is a preview.
-        .env(render::PREVIEW_ENV, out.join("never-ready"))
-        .status()
-        .context("cannot run mdbook")?;
+        .env(render::PREVIEW_ENV, out.join("never-ready"));
+    preview::as_cmdrun(&mut build, &this_program()?)?;
+    let status = build.status().context("cannot run mdbook")?;
     if !status.success() {
         return Ok(vec![format!(
             "mdbook build in preview failed ({status}): see its output above"

@@ -19,6 +19,20 @@ use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
+/// Makes `mdbook` (a command about to run) call `xtask cmdrun`, the program at `this`, as its
+/// cmdrun preprocessor: mdbook reads `preprocessor.cmdrun.command` from this variable
+/// (`Config::update_from_env`).
+pub fn as_cmdrun(mdbook: &mut Command, this: &Path) -> Result<()> {
+    let quoted = shlex::try_quote(&this.to_string_lossy())
+        .context("this program's path cannot be quoted for mdbook")?
+        .into_owned();
+    mdbook.env(
+        "MDBOOK_PREPROCESSOR__CMDRUN__COMMAND",
+        format!("{quoted} cmdrun"),
+    );
+    Ok(())
+}
+
 /// `xtask cmdrun [supports RENDERER]`, as mdbook calls a preprocessor.
 pub fn cmdrun(root: &Path, args: &[String]) -> Result<()> {
     if !crate::render::previewing() {

@@ -548,17 +548,18 @@ impl Tool {
     /// Installs the tool into its cache directory unless it is there already. Quietly: setup
     /// installs tools side by side with its builds, whose progress would be garbled.
     pub fn ensure(&self, root: &Path) -> Result<()> {
-        if !self.installed() {
-            self.install(root, false)?;
-        }
-        self.verify()
+        self.ensure_with(root, false)
     }
 
     /// `ensure` for a tool installed alone (mdbook, before the first page): cargo's own
     /// progress shows how far its build is.
     pub fn ensure_showing_progress(&self, root: &Path) -> Result<()> {
+        self.ensure_with(root, true)
+    }
+
+    fn ensure_with(&self, root: &Path, progress: bool) -> Result<()> {
         if !self.installed() {
-            self.install(root, true)?;
+            self.install(root, progress)?;
         }
         self.verify()
     }
