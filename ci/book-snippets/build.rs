@@ -9,7 +9,10 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../src");
+    // Read when the script runs, not fixed when it was compiled: the compiled script is shared
+    // by every clone on the machine (ci/book).
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo");
+    let src = Path::new(&manifest_dir).join("../../src");
     println!("cargo:rerun-if-changed={}", src.display());
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("chapters");
     std::fs::create_dir_all(&out).unwrap();

@@ -20,6 +20,23 @@ pub fn cache_root() -> Option<PathBuf> {
     Some(base.join("wasi-exploration"))
 }
 
+/// The checkout a program of this workspace works on, found when it runs, not when it was
+/// built: every clone on a machine shares one build directory (`ci/book`), and reuses a
+/// compiled crate whose files are identical, so a path fixed at build time
+/// (`env!("CARGO_MANIFEST_DIR")`) could name another clone. The nearest directory holding
+/// `ci/book` above `$CARGO_MANIFEST_DIR` (which `cargo run` and `cargo test` set for the program,
+/// and the commands it starts inherit), else above the current directory.
+pub fn checkout_root() -> Option<PathBuf> {
+    let cargo = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let here = std::env::current_dir().ok();
+    [cargo, here].into_iter().flatten().find_map(|start| {
+        start
+            .ancestors()
+            .find(|dir| dir.join("ci/book").is_file() && dir.join("Cargo.toml").is_file())
+            .and_then(|dir| dir.canonicalize().ok())
+    })
+}
+
 /// `p` relative to `root` (the repository), as the book and its error messages name files.
 pub fn rel(root: &Path, p: &Path) -> String {
     p.strip_prefix(root).unwrap_or(p).display().to_string()

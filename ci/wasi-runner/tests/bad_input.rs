@@ -5,11 +5,9 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// This checkout (found at run time: test binaries are shared between clones).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
+    book_common::checkout_root().expect("run by cargo test inside a checkout")
 }
 
 fn misbehave(target: &str) -> PathBuf {

@@ -64,12 +64,12 @@ usage: ci/book <command>   (or: cargo xtask <command>)
                       asks rustup and crates.io; informational, never part of the tests)
 ";
 
-/// The repository root: two levels above this crate (`ci/xtask`).
+/// The repository root, found when this program runs (see `book_common::checkout_root`).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
+    book_common::checkout_root().unwrap_or_else(|| {
+        eprintln!("error: not inside a checkout of the book: run `ci/book COMMAND` from one");
+        std::process::exit(2)
+    })
 }
 
 fn main() {

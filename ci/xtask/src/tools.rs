@@ -869,7 +869,7 @@ mod tests {
 
     #[test]
     fn every_program_the_pages_run_is_pinned_or_a_system_program() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let root = book_common::checkout_root().unwrap();
         let tools = pinned(&root).unwrap();
         let problems = unpinned_programs(&root, &tools).unwrap();
         assert!(problems.is_empty(), "{problems:#?}");
@@ -893,7 +893,7 @@ mod tests {
 
     #[test]
     fn npm_pins_agree_with_their_lockfiles() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let root = book_common::checkout_root().unwrap();
         let npm: Vec<Tool> = pinned(&root)
             .unwrap()
             .into_iter()

@@ -7,11 +7,9 @@ use std::path::{Path, PathBuf};
 use xtask::listing::{Listing, Target};
 use xtask::{book, build, run, verify};
 
+/// This checkout (found at run time: test binaries are shared between clones).
 fn real_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
+    book_common::checkout_root().expect("run by cargo test inside a checkout")
 }
 
 /// A fake repository with one listing, `listings/ch/hello`, whose metadata table is `meta`.

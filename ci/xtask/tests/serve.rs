@@ -6,11 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// This checkout (found at run time: test binaries are shared between clones).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
+    book_common::checkout_root().expect("run by cargo test inside a checkout")
 }
 
 /// `xtask ARGS` with only the variables given here of the book's own (as mdbook passes them).
