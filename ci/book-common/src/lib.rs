@@ -29,7 +29,13 @@ pub fn cache_root() -> Option<PathBuf> {
 pub fn checkout_root() -> Option<PathBuf> {
     let cargo = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
     let here = std::env::current_dir().ok();
-    [cargo, here].into_iter().flatten().find_map(|start| {
+    checkout_above([cargo, here].into_iter().flatten())
+}
+
+/// The nearest checkout (a directory with `ci/book` and `Cargo.toml`) at or above the first of
+/// `starts` that is inside one.
+fn checkout_above(starts: impl IntoIterator<Item = PathBuf>) -> Option<PathBuf> {
+    starts.into_iter().find_map(|start| {
         start
             .ancestors()
             .find(|dir| dir.join("ci/book").is_file() && dir.join("Cargo.toml").is_file())
@@ -146,5 +152,26 @@ mod tests {
         assert_eq!(f[0].info, "sh");
         assert_eq!(f[0].line, 2);
         assert_eq!(f[0].body, vec!["   cargo run"]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checkout_is_the_nearest_directory_with_ci_book_above_where_it_starts() {
+        let scratch = std::env::temp_dir().join(format!("book-common-root-{}", std::process::id()));
+        let crate_dir = scratch.join("clone/ci/xtask");
+        std::fs::create_dir_all(&crate_dir).unwrap();
+        std::fs::write(scratch.join("clone/ci/book"), "").unwrap();
+        std::fs::write(scratch.join("clone/Cargo.toml"), "").unwrap();
+        let clone = scratch.join("clone").canonicalize().unwrap();
+        // Not inside a checkout: the next start is tried.
+        let outside = scratch.join("elsewhere");
+        std::fs::create_dir_all(&outside).unwrap();
+        assert_eq!(checkout_above([outside.clone(), crate_dir]), Some(clone));
+        assert_eq!(checkout_above([outside]), None);
+        std::fs::remove_dir_all(&scratch).unwrap();
     }
 }

@@ -656,6 +656,7 @@ fn test() -> Result<()> {
     // and its own crate compiles in 13 s rather than 44 s in release.
     for (package, profile) in [
         ("wasi-runner", Some("--release")),
+        ("book-common", None),
         ("xtask", None),
         ("book-snippets", Some("--release")),
         ("bench-harness", Some("--release")),

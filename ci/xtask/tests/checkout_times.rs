@@ -1,0 +1,160 @@
+//! `ci/checkout-times`, which lets clones share one build directory: a new checkout's files
+//! that are identical to the last builder's get its file times (cargo reuses what it built from
+//! them), every other file a new time (cargo rebuilds what reads it). Each test builds small git
+//! checkouts and a stand-in build directory in a scratch directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+/// A time long before any test runs: what the builder's files say.
+fn old() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000)
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn mtime(path: &Path) -> SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+fn set_mtime(path: &Path, time: SystemTime) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(time).unwrap();
+}
+
+/// A scratch directory with a build directory `build/` in it.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::Builder::new()
+            .prefix("xtask-checkout-times-")
+            .tempdir()
+            .unwrap();
+        std::fs::create_dir(dir.path().join("build")).unwrap();
+        Scratch { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `ci/checkout-times WHAT build/`, run from `checkout`.
+    fn times(&self, checkout: &str, what: &str) {
+        let script = book_common::checkout_root()
+            .unwrap()
+            .join("ci/checkout-times");
+        let status = Command::new(script)
+            .current_dir(self.path(checkout))
+            .args([what, self.path("build").to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "ci/checkout-times {what} in {checkout}");
+    }
+
+    /// What cargo leaves when it builds: a fingerprint newer than the sources.
+    fn build(&self) {
+        let fingerprint = self.path("build/debug/.fingerprint/crate-1234");
+        std::fs::create_dir_all(&fingerprint).unwrap();
+        std::fs::write(fingerprint.join("lib-crate"), "built").unwrap();
+    }
+
+    /// The first checkout, `a`: two committed files, adopted, given old times, built from and
+    /// recorded, as `ci/book` leaves a checkout after a command.
+    fn first_checkout(&self) {
+        let a = self.path("a");
+        std::fs::create_dir_all(&a).unwrap();
+        git(&a, &["init", "-q"]);
+        std::fs::write(a.join("lib.rs"), "pub fn f() {}\n").unwrap();
+        std::fs::write(a.join("main.rs"), "fn main() {}\n").unwrap();
+        git(&a, &["add", "-A"]);
+        git(&a, &["commit", "-q", "-m", "first"]);
+        self.times("a", "adopt");
+        for f in ["lib.rs", "main.rs"] {
+            set_mtime(&a.join(f), old());
+        }
+        self.build();
+        self.times("a", "record");
+    }
+
+    fn clone(&self, from: &str, to: &str) {
+        git(
+            self.dir.path(),
+            &["clone", "-q", self.path(from).to_str().unwrap(), to],
+        );
+    }
+
+    fn checkout_named_last(&self) -> String {
+        std::fs::read_to_string(self.path("build/.checkout"))
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+}
+
+#[test]
+fn files_identical_to_a_removed_checkouts_record_get_its_times_and_changed_files_new_ones() {
+    let s = Scratch::new();
+    s.first_checkout();
+    s.clone("a", "c");
+    std::fs::remove_dir_all(s.path("a")).unwrap();
+    std::fs::write(s.path("c/main.rs"), "fn main() { changed() }\n").unwrap();
+    // A changed file that looks older than the build: it must still get a new time.
+    set_mtime(&s.path("c/main.rs"), old());
+    s.times("c", "adopt");
+    assert_eq!(mtime(&s.path("c/lib.rs")), old(), "the same contents");
+    assert!(
+        mtime(&s.path("c/main.rs")) > mtime(&s.path("build/.checkout-files")),
+        "changed: newer than the build"
+    );
+    assert_eq!(s.checkout_named_last(), s.path("c").to_str().unwrap());
+    // A later command in the same checkout leaves its times alone.
+    let before = mtime(&s.path("c/main.rs"));
+    s.times("c", "adopt");
+    assert_eq!(mtime(&s.path("c/main.rs")), before);
+}
+
+#[test]
+fn a_record_is_not_trusted_once_something_was_built_after_it() {
+    let s = Scratch::new();
+    s.first_checkout();
+    s.clone("a", "c");
+    std::fs::remove_dir_all(s.path("a")).unwrap();
+    // Say a plain `cargo build` after `a`'s last command, from files the record does not know.
+    std::thread::sleep(Duration::from_millis(20));
+    s.build();
+    let built = mtime(&s.path("build/debug/.fingerprint/crate-1234/lib-crate"));
+    set_mtime(&s.path("c/lib.rs"), old());
+    s.times("c", "adopt");
+    assert!(
+        mtime(&s.path("c/lib.rs")) >= built,
+        "every file gets a new time"
+    );
+}
+
+#[test]
+fn a_checkout_that_still_exists_lends_its_times_only_when_every_file_is_the_same() {
+    let s = Scratch::new();
+    s.first_checkout();
+    s.clone("a", "c");
+    s.times("c", "adopt");
+    assert_eq!(mtime(&s.path("c/lib.rs")), old(), "identical to a");
+    // One more file than `c`, the checkout that built last: `d` gets new times throughout,
+    // since cargo reads some files by absolute path and would look at `c`'s.
+    s.clone("a", "d");
+    std::fs::write(s.path("d/new.rs"), "\n").unwrap();
+    set_mtime(&s.path("d/lib.rs"), old());
+    s.times("d", "adopt");
+    assert!(mtime(&s.path("d/lib.rs")) > old());
+}
