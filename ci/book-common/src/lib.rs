@@ -156,7 +156,7 @@ mod tests {
 }
 
 #[cfg(test)]
-mod tests {
+mod checkout_root_tests {
     use super::*;
 
     #[test]
