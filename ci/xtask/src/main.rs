@@ -654,16 +654,17 @@ fn test() -> Result<()> {
     // benchmark's harness has tests (its text format between the benchmark's two processes).
     // xtask's in the dev profile, as `ci/book` builds it: its dependencies are built already,
     // and its own crate compiles in 13 s rather than 44 s in release.
-    for (package, profile) in [
+    // book-common with its `markdown` feature, as xtask builds it, so that its fence tests run.
+    for (package, flag) in [
         ("wasi-runner", Some("--release")),
-        ("book-common", None),
+        ("book-common", Some("--features=markdown")),
         ("xtask", None),
         ("book-snippets", Some("--release")),
         ("bench-harness", Some("--release")),
     ] {
         let args: Vec<&str> = ["test"]
             .into_iter()
-            .chain(profile)
+            .chain(flag)
             .chain(["--quiet", "-p", package])
             .collect();
         report.cargo(&root, &format!("cargo {}", args.join(" ")), &args)?;
