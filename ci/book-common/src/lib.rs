@@ -32,6 +32,19 @@ pub fn checkout_root() -> Option<PathBuf> {
     checkout_above([cargo, here].into_iter().flatten())
 }
 
+/// A program of this workspace that `cargo test` built for the running test: test binaries
+/// are in `PROFILE/deps/`, programs in `PROFILE/`. Found at run time rather than with
+/// `env!("CARGO_BIN_EXE_…")`, which names the build directory through the clone that compiled
+/// the test (a path that is gone once that clone is).
+pub fn program_beside_test(name: &str) -> PathBuf {
+    let test = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = test
+        .parent()
+        .and_then(Path::parent)
+        .expect("a test binary in PROFILE/deps/");
+    profile_dir.join(name)
+}
+
 /// The nearest checkout (a directory with `ci/book` and `Cargo.toml`) at or above the first of
 /// `starts` that is inside one.
 fn checkout_above(starts: impl IntoIterator<Item = PathBuf>) -> Option<PathBuf> {

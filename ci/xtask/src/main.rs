@@ -633,6 +633,11 @@ fn test() -> Result<()> {
         width::too_wide(&root, width::page_width(&root)?)?,
     );
 
+    report.record(
+        "no program fixes its clone's path when compiled (clones share compiled crates)",
+        builds::clone_paths(&root)?,
+    );
+
     // The runner and every host program: one release build of each Wasmtime version between them.
     let hosts: Vec<&str> = all
         .iter()

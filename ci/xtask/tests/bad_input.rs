@@ -551,7 +551,7 @@ fn the_runner_links_one_wasmtime_build_found_from_cargo() {
 fn cargo_builds_in_the_checkouts_target_whatever_the_callers_target_dir() {
     // A contributor's CARGO_TARGET_DIR (or build.target-dir) would send builds where the book's
     // commands (`ci/wasi-run target/...`) and checks do not look.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let out = std::process::Command::new(book_common::program_beside_test("xtask"))
         .args(["sh", "cargo metadata -q --format-version 1 --no-deps | grep -o '\"target_directory\":\"[^\"]*\"'"])
         .env("CARGO_TARGET_DIR", std::env::temp_dir().join("somewhere-else"))
         .env("WASI_BOOK_FRESH", "1")

@@ -144,17 +144,74 @@ fn a_record_is_not_trusted_once_something_was_built_after_it() {
 }
 
 #[test]
-fn a_checkout_that_still_exists_lends_its_times_only_when_every_file_is_the_same() {
+fn a_checkout_that_still_exists_lends_nothing_since_cargo_reads_some_of_its_files_by_path() {
     let s = Scratch::new();
     s.first_checkout();
     s.clone("a", "c");
+    set_mtime(&s.path("c/lib.rs"), old());
     s.times("c", "adopt");
-    assert_eq!(mtime(&s.path("c/lib.rs")), old(), "identical to a");
-    // One more file than `c`, the checkout that built last: `d` gets new times throughout,
-    // since cargo reads some files by absolute path and would look at `c`'s.
-    s.clone("a", "d");
-    std::fs::write(s.path("d/new.rs"), "\n").unwrap();
-    set_mtime(&s.path("d/lib.rs"), old());
-    s.times("d", "adopt");
-    assert!(mtime(&s.path("d/lib.rs")) > old());
+    assert!(
+        mtime(&s.path("c/lib.rs")) > old(),
+        "a new time, identical or not"
+    );
+}
+
+#[test]
+fn a_deleted_file_is_left_out_of_the_record_and_the_rest_still_adopted() {
+    let s = Scratch::new();
+    s.first_checkout();
+    std::fs::remove_file(s.path("a/main.rs")).unwrap();
+    s.times("a", "record");
+    let record = std::fs::read_to_string(s.path("build/.checkout-files")).unwrap();
+    assert!(
+        record.contains("\tlib.rs\n") && !record.contains("main.rs"),
+        "{record}"
+    );
+    s.clone("a", "c");
+    std::fs::remove_dir_all(s.path("a")).unwrap();
+    s.times("c", "adopt");
+    assert_eq!(mtime(&s.path("c/lib.rs")), old());
+    assert!(
+        mtime(&s.path("c/main.rs")) > old(),
+        "not in the record: a new time"
+    );
+}
+
+#[test]
+fn without_a_tool_it_needs_it_fails_rather_than_adopt_anything() {
+    let s = Scratch::new();
+    s.first_checkout();
+    s.clone("a", "c");
+    std::fs::remove_dir_all(s.path("a")).unwrap();
+    // A PATH with every program the script runs but sha256sum.
+    let bin = s.path("bin");
+    std::fs::create_dir(&bin).unwrap();
+    for tool in [
+        "bash", "sh", "git", "stat", "touch", "xargs", "awk", "mktemp", "cat", "rm", "head",
+        "find", "mv",
+    ] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .unwrap();
+        let path = String::from_utf8(found.stdout).unwrap();
+        std::os::unix::fs::symlink(path.trim(), bin.join(tool)).unwrap();
+    }
+    set_mtime(&s.path("c/lib.rs"), old());
+    let script = book_common::checkout_root()
+        .unwrap()
+        .join("ci/checkout-times");
+    let out = Command::new(script)
+        .current_dir(s.path("c"))
+        .args(["adopt", s.path("build").to_str().unwrap()])
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sha256sum is missing"));
+    assert_eq!(
+        mtime(&s.path("c/lib.rs")),
+        old(),
+        "nothing adopted (ci/book touches all)"
+    );
 }
