@@ -50,17 +50,28 @@ impl Scratch {
         self.dir.path().join(name)
     }
 
-    /// `ci/checkout-times WHAT build/`, run from `checkout`.
-    fn times(&self, checkout: &str, what: &str) {
+    /// `ci/checkout-times WHAT build/`, run from `checkout`, with `path` as PATH if given.
+    fn run(&self, checkout: &str, what: &str, path: Option<&Path>) -> std::process::Output {
         let script = book_common::checkout_root()
             .unwrap()
             .join("ci/checkout-times");
-        let status = Command::new(script)
-            .current_dir(self.path(checkout))
-            .args([what, self.path("build").to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success(), "ci/checkout-times {what} in {checkout}");
+        let mut cmd = Command::new(script);
+        cmd.current_dir(self.path(checkout))
+            .args([what, self.path("build").to_str().unwrap()]);
+        if let Some(path) = path {
+            cmd.env("PATH", path);
+        }
+        cmd.output().unwrap()
+    }
+
+    /// `run`, which must succeed.
+    fn times(&self, checkout: &str, what: &str) {
+        let out = self.run(checkout, what, None);
+        assert!(
+            out.status.success(),
+            "ci/checkout-times {what} in {checkout}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// What cargo leaves when it builds: a fingerprint newer than the sources.
@@ -198,15 +209,7 @@ fn without_a_tool_it_needs_it_fails_rather_than_adopt_anything() {
         std::os::unix::fs::symlink(path.trim(), bin.join(tool)).unwrap();
     }
     set_mtime(&s.path("c/lib.rs"), old());
-    let script = book_common::checkout_root()
-        .unwrap()
-        .join("ci/checkout-times");
-    let out = Command::new(script)
-        .current_dir(s.path("c"))
-        .args(["adopt", s.path("build").to_str().unwrap()])
-        .env("PATH", &bin)
-        .output()
-        .unwrap();
+    let out = s.run("c", "adopt", Some(&bin));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("sha256sum is missing"));
     assert_eq!(
