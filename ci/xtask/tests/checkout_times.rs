@@ -155,16 +155,57 @@ fn a_record_is_not_trusted_once_something_was_built_after_it() {
 }
 
 #[test]
-fn a_checkout_that_still_exists_lends_nothing_since_cargo_reads_some_of_its_files_by_path() {
+fn a_checkout_that_still_exists_lends_its_times_but_crates_naming_its_files_are_built_again() {
     let s = Scratch::new();
     s.first_checkout();
+    // What cargo's fingerprints say besides: a crate that read a file of `a` by absolute path
+    // (a sibling's source, say), one that read a file of `ab` (another checkout, whose path
+    // starts like `a`'s), and one that read a file outside any checkout.
+    let a = s.path("a");
+    let ab = s.path("ab");
+    let fingerprints = [
+        ("names-a", a.join("wit/greeter.wit")),
+        ("names-ab", ab.join("src/main.rs")),
+        ("names-neither", PathBuf::from("/usr/include/stdio.h")),
+    ];
+    for (name, named) in &fingerprints {
+        let dir = s.path("build/wasm32-wasip2/debug/.fingerprint").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let dep_info = format!("\x01\0\0\0src/lib.rs\x02{}\0", named.display());
+        std::fs::write(dir.join("dep-lib"), dep_info).unwrap();
+        set_mtime(&dir.join("dep-lib"), old());
+    }
+    s.times("a", "record");
     s.clone("a", "c");
-    set_mtime(&s.path("c/lib.rs"), old());
+    set_mtime(&s.path("c/lib.rs"), old() + Duration::from_secs(7));
     s.times("c", "adopt");
-    assert!(
-        mtime(&s.path("c/lib.rs")) > old(),
-        "a new time, identical or not"
+    assert_eq!(mtime(&s.path("c/lib.rs")), old(), "the same contents");
+    let kept = |name: &str| {
+        s.path("build/wasm32-wasip2/debug/.fingerprint")
+            .join(name)
+            .exists()
+    };
+    assert!(!kept("names-a"), "cargo must build it again from c's copy");
+    assert!(kept("names-ab") && kept("names-neither"));
+    assert!(s.path("build/debug/.fingerprint/crate-1234").exists());
+    let listed = std::fs::read_to_string(s.path("build/.checkouts")).unwrap();
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        [a.to_str().unwrap(), s.path("c").to_str().unwrap()]
     );
+    // Back in `a`: now the crates that name `c`'s files are built again, and `a`'s are kept.
+    let names_c = s.path("build/debug/.fingerprint/names-c");
+    std::fs::create_dir_all(&names_c).unwrap();
+    std::fs::write(
+        names_c.join("dep-lib"),
+        s.path("c/lib.rs").to_str().unwrap(),
+    )
+    .unwrap();
+    let names_a = s.path("build/debug/.fingerprint/names-a-again");
+    std::fs::create_dir_all(&names_a).unwrap();
+    std::fs::write(names_a.join("dep-lib"), a.join("lib.rs").to_str().unwrap()).unwrap();
+    s.times("a", "adopt");
+    assert!(!names_c.exists() && names_a.exists());
 }
 
 #[test]
@@ -199,7 +240,7 @@ fn without_a_tool_it_needs_it_fails_rather_than_adopt_anything() {
     std::fs::create_dir(&bin).unwrap();
     for tool in [
         "bash", "sh", "git", "stat", "touch", "xargs", "awk", "mktemp", "cat", "rm", "head",
-        "find", "mv",
+        "find", "mv", "grep", "dirname",
     ] {
         let found = Command::new("sh")
             .args(["-c", &format!("command -v {tool}")])
