@@ -185,7 +185,12 @@ mod tests {
 /// in. Clones on a machine share compiled crates whose files are identical (ci/checkout-times),
 /// so such a path would name another clone; `book_common::checkout_root` and
 /// `book_common::program_beside_test` find them when the program runs instead.
-const CLONE_PATHS: &[&str] = &["env!(\"CARGO_MANIFEST_DIR\")", "env!(\"CARGO_BIN_EXE_"];
+/// Matched with the whitespace taken out (`option_env!` ends in `env!` too).
+const CLONE_PATHS: &[&str] = &[
+    "env!(\"CARGO_MANIFEST_DIR\"",
+    "env!(\"CARGO_MANIFEST_PATH\"",
+    "env!(\"CARGO_BIN_EXE_",
+];
 
 /// Every line of the workspace's Rust code (ci/ and listings/, comments aside) that fixes the
 /// clone's path at compile time.
@@ -199,7 +204,12 @@ pub fn clone_paths(root: &Path) -> Result<Vec<String>> {
     for file in files {
         let text = std::fs::read_to_string(&file)?;
         for (n, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or("");
+            let code: String = line
+                .split("//")
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
             if let Some(found) = CLONE_PATHS.iter().find(|p| code.contains(*p)) {
                 problems.push(format!(
                     "{}:{}: `{found}…` fixes this clone's path when compiled, but clones share \
@@ -244,11 +254,14 @@ mod clone_path_tests {
         std::fs::write(
             src.join("main.rs"),
             "// not env!(\"CARGO_MANIFEST_DIR\") in a comment\nfn main() {\n    \
-             let _ = env!(\"CARGO_BIN_EXE_tool\");\n}\n",
+             let _ = env!(\"CARGO_BIN_EXE_tool\");\n    \
+             let _ = option_env! ( \"CARGO_MANIFEST_PATH\" );\n    \
+             let _ = env!(\"CARGO_PKG_NAME\");\n}\n",
         )
         .unwrap();
         let problems = clone_paths(scratch.path()).unwrap();
-        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems.len(), 2, "{problems:#?}");
         assert!(problems[0].starts_with("ci/tool/src/main.rs:3: `env!(\"CARGO_BIN_EXE_…`"));
+        assert!(problems[1].starts_with("ci/tool/src/main.rs:4: `env!(\"CARGO_MANIFEST_PATH\"…`"));
     }
 }

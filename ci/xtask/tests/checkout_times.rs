@@ -50,12 +50,15 @@ impl Scratch {
         self.dir.path().join(name)
     }
 
+    fn script(&self) -> PathBuf {
+        book_common::checkout_root()
+            .unwrap()
+            .join("ci/checkout-times")
+    }
+
     /// `ci/checkout-times WHAT build/`, run from `checkout`, with `path` as PATH if given.
     fn run(&self, checkout: &str, what: &str, path: Option<&Path>) -> std::process::Output {
-        let script = book_common::checkout_root()
-            .unwrap()
-            .join("ci/checkout-times");
-        let mut cmd = Command::new(script);
+        let mut cmd = Command::new(self.script());
         cmd.current_dir(self.path(checkout))
             .args([what, self.path("build").to_str().unwrap()]);
         if let Some(path) = path {
@@ -229,19 +232,32 @@ fn a_deleted_file_is_left_out_of_the_record_and_the_rest_still_adopted() {
     );
 }
 
-#[test]
-fn without_a_tool_it_needs_it_fails_rather_than_adopt_anything() {
-    let s = Scratch::new();
-    s.first_checkout();
-    s.clone("a", "c");
-    std::fs::remove_dir_all(s.path("a")).unwrap();
-    // A PATH with every program the script runs but sha256sum.
+/// A directory of links to every program the script runs but `missing`, for PATH.
+fn tools_but(s: &Scratch, missing: &str) -> PathBuf {
     let bin = s.path("bin");
     std::fs::create_dir(&bin).unwrap();
     for tool in [
-        "bash", "sh", "git", "stat", "touch", "xargs", "awk", "mktemp", "cat", "rm", "head",
-        "find", "mv", "grep", "dirname",
+        "bash",
+        "sh",
+        "git",
+        "stat",
+        "touch",
+        "xargs",
+        "awk",
+        "mktemp",
+        "cat",
+        "rm",
+        "head",
+        "find",
+        "mv",
+        "grep",
+        "dirname",
+        "sort",
+        "sha256sum",
     ] {
+        if tool == missing {
+            continue;
+        }
         let found = Command::new("sh")
             .args(["-c", &format!("command -v {tool}")])
             .output()
@@ -249,13 +265,167 @@ fn without_a_tool_it_needs_it_fails_rather_than_adopt_anything() {
         let path = String::from_utf8(found.stdout).unwrap();
         std::os::unix::fs::symlink(path.trim(), bin.join(tool)).unwrap();
     }
-    set_mtime(&s.path("c/lib.rs"), old());
-    let out = s.run("c", "adopt", Some(&bin));
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("sha256sum is missing"));
-    assert_eq!(
-        mtime(&s.path("c/lib.rs")),
-        old(),
-        "nothing adopted (ci/book touches all)"
+    bin
+}
+
+#[test]
+fn without_a_tool_it_needs_it_fails_rather_than_adopt_anything() {
+    for missing in ["sha256sum", "dirname"] {
+        let s = Scratch::new();
+        s.first_checkout();
+        s.clone("a", "c");
+        std::fs::remove_dir_all(s.path("a")).unwrap();
+        let bin = tools_but(&s, missing);
+        set_mtime(&s.path("c/lib.rs"), old());
+        let out = s.run("c", "adopt", Some(&bin));
+        assert!(!out.status.success());
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains(&format!("{missing} is missing")), "{said}");
+        assert_eq!(
+            mtime(&s.path("c/lib.rs")),
+            old(),
+            "nothing adopted (ci/book touches all)"
+        );
+    }
+}
+
+#[test]
+fn when_the_fingerprints_cannot_be_searched_every_one_is_removed() {
+    let s = Scratch::new();
+    s.first_checkout();
+    s.clone("a", "c");
+    // A grep that fails when it searches (exit status 2, as on an unreadable file).
+    let bin = tools_but(&s, "grep");
+    let real_grep = Command::new("sh")
+        .args(["-c", "command -v grep"])
+        .output()
+        .unwrap();
+    let real_grep = String::from_utf8(real_grep.stdout).unwrap();
+    let fake = format!(
+        "#!/bin/sh\ncase \"$1\" in -r*) echo 'grep: cannot read' >&2; exit 2 ;; esac\nexec {} \"$@\"\n",
+        real_grep.trim()
     );
+    std::fs::write(bin.join("grep"), fake).unwrap();
+    let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(bin.join("grep"), executable).unwrap();
+    let out = s.run("c", "adopt", Some(&bin));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("every crate is compiled again"), "{said}");
+    assert!(!s.path("build/debug/.fingerprint").exists());
+    // The checkout is listed all the same, so the next one forgets what it builds.
+    let listed = std::fs::read_to_string(s.path("build/.checkouts")).unwrap();
+    assert!(listed.lines().any(|l| l == s.path("c").to_str().unwrap()));
+}
+
+#[test]
+fn a_checkout_that_did_not_adopt_records_nothing() {
+    let s = Scratch::new();
+    s.first_checkout();
+    s.clone("a", "c");
+    let out = s.run("c", "record", None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not in"));
+    let record = std::fs::read_to_string(s.path("build/.checkout-files")).unwrap();
+    assert!(record.starts_with(s.path("a").to_str().unwrap()));
+}
+
+/// A checkout of a small workspace, as `ci/book` keeps one: `target` links to the shared build
+/// directory. Two programs read `data/value.txt`, which is outside their own directories, so
+/// cargo names it by absolute path: `reader` includes it; `generated`'s build script copies
+/// it into OUT_DIR (saying `rerun-if-changed` with its absolute path), and its program
+/// includes the copy.
+fn workspace(s: &Scratch, checkout: &Path) {
+    let files = [
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"reader\", \"generated\"]\nresolver = \"3\"\n",
+        ),
+        (".gitignore", "/target\n"),
+        ("data/value.txt", "from a"),
+        (
+            "reader/Cargo.toml",
+            "[package]\nname = \"reader\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        ),
+        (
+            "reader/src/main.rs",
+            "fn main() {\n    print!(\"{}\", include_str!(\"../../data/value.txt\"));\n}\n",
+        ),
+        (
+            "generated/Cargo.toml",
+            "[package]\nname = \"generated\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+        ),
+        (
+            "generated/build.rs",
+            "use std::path::PathBuf;\nfn main() {\n    \
+             let here = PathBuf::from(std::env::var(\"CARGO_MANIFEST_DIR\").unwrap());\n    \
+             let data = here.parent().unwrap().join(\"data/value.txt\");\n    \
+             println!(\"cargo::rerun-if-changed={}\", data.display());\n    \
+             let out = PathBuf::from(std::env::var(\"OUT_DIR\").unwrap()).join(\"value.txt\");\n    \
+             std::fs::copy(data, out).unwrap();\n}\n",
+        ),
+        (
+            "generated/src/main.rs",
+            "fn main() {\n    print!(\"{}\", include_str!(concat!(env!(\"OUT_DIR\"), \"/value.txt\")));\n}\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = checkout.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    git(checkout, &["init", "-q"]);
+    git(checkout, &["add", "-A"]);
+    git(checkout, &["commit", "-q", "-m", "first"]);
+    std::os::unix::fs::symlink(s.path("build"), checkout.join("target")).unwrap();
+}
+
+/// What `ci/book` does for one command in `checkout`: adopt, run both programs with cargo
+/// (their output), record.
+fn book_command(s: &Scratch, checkout: &Path) -> [String; 2] {
+    let adopt = Command::new(s.script())
+        .current_dir(checkout)
+        .env("PWD", checkout) // (as a shell that changed into it says: through the symlink)
+        .args(["adopt", "target/"])
+        .output()
+        .unwrap();
+    assert!(adopt.status.success(), "{adopt:?}");
+    let outputs = ["reader", "generated"].map(|program| {
+        let out = Command::new(env!("CARGO"))
+            .current_dir(checkout)
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("CARGO_BUILD_TARGET_DIR")
+            .args(["run", "--quiet", "--package", program])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{program}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    });
+    let record = Command::new(s.script())
+        .current_dir(checkout)
+        .env("PWD", checkout)
+        .args(["record", "target/"])
+        .output()
+        .unwrap();
+    assert!(record.status.success(), "{record:?}");
+    outputs
+}
+
+#[test]
+fn with_real_cargo_a_second_checkout_reads_its_own_copy_of_a_file_named_by_absolute_path() {
+    let s = Scratch::new();
+    // Each checkout is reached through a symlink, as cargo (which names the real path) is not.
+    std::fs::create_dir(s.path("real")).unwrap();
+    std::os::unix::fs::symlink(s.path("real"), s.path("link")).unwrap();
+    let a = s.path("link/a");
+    workspace(&s, &a);
+    assert_eq!(book_command(&s, &a), ["from a", "from a"]);
+    // A clone of it, while `a` is still there, with its own copy of the file changed.
+    git(&s.path("link"), &["clone", "-q", "a", "b"]);
+    let b = s.path("link/b");
+    std::os::unix::fs::symlink(s.path("build"), b.join("target")).unwrap();
+    std::fs::write(b.join("data/value.txt"), "from b").unwrap();
+    assert_eq!(book_command(&s, &b), ["from b", "from b"]);
+    // And back in `a`, whose file is unchanged.
+    assert_eq!(book_command(&s, &a), ["from a", "from a"]);
 }
