@@ -358,42 +358,73 @@ function verdict(spec, got) {
 const digest = (spec, got) =>
     require("node:crypto").createHash("sha256").update(`${redacted(spec, got.output)}\n${got.code}`).digest("hex").slice(0, 16);
 
+// Presses a page's Run button and waits for its run: what the run printed, compared with its
+// transcript, beside what the page says; or why it did not finish.
+async function press(page, box) {
+    const spec = JSON.parse(await box.getAttribute("data-run"));
+    const expect = await box.getAttribute("data-expect");
+    const expectHash = (await box.getAttribute("data-expect-digest")) ?? "";
+    await box.$eval(".run-here-button", (b) => b.click());
+    try {
+        await page.waitForFunction((b) => b.dataset.code !== undefined, box, { timeout: 30_000 });
+    } catch {
+        return { spec, error: `${spec.key}: the Run button did not finish within 30 s` };
+    }
+    const got = await box.evaluate((b) => ({ output: b.dataset.output, code: b.dataset.code }));
+    const now = verdict(spec, got);
+    const hash = now === "same" ? "" : digest(spec, got);
+    const agrees = now === expect && hash === expectHash;
+    const disagreement =
+        `${spec.key}: the page says ${JSON.stringify(expect)}, the browser test saw ${JSON.stringify(now)}; ` +
+        "if that is right, record it with `cargo xtask portability --bless` and rebuild";
+    return { spec, now, hash, agrees, disagreement };
+}
+
 // Presses every Run button of every page, compares what ran in the browser with the run's
 // transcript, and checks that the page says so (its data-expect, from
 // ci/browser-portability.toml). Writes what it saw as OUT_DIR/browser-portability.toml.
+//
+// A run that disagrees with its page is pressed once more, with no other page open: a run that
+// times something (the clocks listing's sleep, which returns at once in the browser) can
+// differ when other pages load the machine. It fails only if it disagrees again, and the
+// output says which runs needed the second press.
 async function runButtons(context, root, origin) {
     const since = problems.length;
     const seen = new Map();
+    const again = [];
     const pages = fs.readdirSync(root).filter((f) => f.endsWith(".html") && !["404.html", "print.html"].includes(f));
     // Three pages at a time: a run mostly waits on compiling its module.
     await inParallel(pages, 3, async (name) => {
         const { page, errors } = await open(context, `${origin}/${name}`);
-        const boxes = await page.$$(".run-here");
-        for (const box of boxes) {
-            const spec = JSON.parse(await box.getAttribute("data-run"));
-            const expect = await box.getAttribute("data-expect");
-            await box.$eval(".run-here-button", (b) => b.click());
-            try {
-                await page.waitForFunction((b) => b.dataset.code !== undefined, box, { timeout: 30_000 });
-            } catch {
-                errors.push(`${spec.key}: the Run button did not finish within 30 s`);
+        for (const box of await page.$$(".run-here")) {
+            const run = await press(page, box);
+            if (run.error) {
+                errors.push(run.error);
                 continue;
             }
-            const got = await box.evaluate((b) => ({ output: b.dataset.output, code: b.dataset.code }));
-            const now = verdict(spec, got);
-            const hash = now === "same" ? "" : digest(spec, got);
-            seen.set(spec.key, [now, hash]);
-            const expectHash = (await box.getAttribute("data-expect-digest")) ?? "";
-            if (now !== expect || hash !== expectHash) {
-                errors.push(
-                    `${spec.key}: the page says ${JSON.stringify(expect)}, the browser test saw ${JSON.stringify(now)}; ` +
-                        "if that is right, record it with `cargo xtask portability --bless` and rebuild",
-                );
-            }
+            seen.set(run.spec.key, [run.now, run.hash]);
+            if (!run.agrees) again.push({ name, key: run.spec.key, first: run.now });
         }
         for (const e of errors) problem(`${name}: Run it here: ${e}`);
         await page.close();
     });
+    const alone = [];
+    for (const { name, key, first } of again) {
+        const { page, errors } = await open(context, `${origin}/${name}`);
+        for (const box of await page.$$(".run-here")) {
+            if (JSON.parse(await box.getAttribute("data-run")).key !== key) continue;
+            const run = await press(page, box);
+            if (run.error) {
+                errors.push(run.error);
+            } else {
+                seen.set(key, [run.now, run.hash]);
+                if (run.agrees) alone.push(`${key} (beside other pages it saw ${JSON.stringify(first)})`);
+                else errors.push(run.disagreement);
+            }
+        }
+        for (const e of errors) problem(`${name}: Run it here: ${e}`);
+        await page.close();
+    }
     if (seen.size === 0) problem("Run it here: no page has a Run button (the build wrote none)");
     const toml = [...seen.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -410,7 +441,11 @@ async function runButtons(context, root, origin) {
             "# `cargo xtask portability --bless`; the pages and the portability appendix say what it says.\n\n" +
             toml,
     );
-    checked(`${seen.size} Run buttons pressed; each run's browser output and exit status agree with what its page says`, since);
+    const pressedAgain = alone.length ? `; agreed when pressed again alone: ${alone.join(", ")}` : "";
+    checked(
+        `${seen.size} Run buttons pressed; each run's browser output and exit status agree with what its page says${pressedAgain}`,
+        since,
+    );
 }
 
 async function notFound(context, origin) {

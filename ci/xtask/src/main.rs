@@ -657,6 +657,7 @@ fn test() -> Result<()> {
     // One package per invocation, like the builds above: `--workspace` would unify features
     // across every listing and compile wasmtime once more. Of the listings, only the
     // benchmark's harness has tests (its text format between the benchmark's two processes).
+    // dep-info-paths (ci/checkout-times' helper) in the dev profile: it is std only.
     // xtask's in the dev profile, as `ci/book` builds it: its dependencies are built already,
     // and its own crate compiles in 13 s rather than 44 s in release.
     // book-common with its `markdown` feature, as xtask builds it, so that its fence tests run.
@@ -666,6 +667,7 @@ fn test() -> Result<()> {
         ("xtask", None),
         ("book-snippets", Some("--release")),
         ("bench-harness", Some("--release")),
+        ("dep-info-paths", None),
     ] {
         let args: Vec<&str> = ["test"]
             .into_iter()

@@ -157,58 +157,105 @@ fn a_record_is_not_trusted_once_something_was_built_after_it() {
     );
 }
 
+/// A dep-info file as cargo writes one (its `fingerprint/dep_info.rs`, version 1): a crate
+/// compiled from its own `src/lib.rs` and from `named`, a path outside the package.
+fn dep_info(named: &Path) -> Vec<u8> {
+    let mut b = vec![1, 0, 0, 0, 0xff, 1];
+    b.extend(2u32.to_le_bytes());
+    for (kind, path) in [(0u8, "src/lib.rs"), (1, named.to_str().unwrap())] {
+        b.push(kind);
+        b.extend((path.len() as u32).to_le_bytes());
+        b.extend(path.as_bytes());
+        b.push(0); // no checksum
+    }
+    b.extend(0u32.to_le_bytes()); // no environment variables
+    b
+}
+
 #[test]
-fn a_checkout_that_still_exists_lends_its_times_but_crates_naming_its_files_are_built_again() {
+fn a_checkout_that_still_exists_lends_its_times_and_what_named_its_files_names_this_ones() {
     let s = Scratch::new();
     s.first_checkout();
-    // What cargo's fingerprints say besides: a crate that read a file of `a` by absolute path
-    // (a sibling's source, say), one that read a file of `ab` (another checkout, whose path
-    // starts like `a`'s), and one that read a file outside any checkout.
+    // What cargo's fingerprints say besides: crates that read a file of `a` by absolute path
+    // (a sibling's source, say), one in the record and one not (git ignores it); one that read
+    // a file of `old`, a checkout that built here before `a`; one that read a file of `ab` (a
+    // checkout that never built here, whose path starts like `a`'s); one that read a file
+    // outside any checkout; and a build script's run that named a file of `a` in its JSON.
     let a = s.path("a");
-    let ab = s.path("ab");
-    let fingerprints = [
-        ("names-a", a.join("wit/greeter.wit")),
-        ("names-ab", ab.join("src/main.rs")),
-        ("names-neither", PathBuf::from("/usr/include/stdio.h")),
+    let old_checkout = s.path("old");
+    std::fs::write(
+        s.path("build/.checkouts"),
+        format!("{}\n{}\n", old_checkout.display(), a.display()),
+    )
+    .unwrap();
+    let fingerprints = s.path("build/wasm32-wasip2/debug/.fingerprint");
+    let units = [
+        ("names-a", "dep-lib-x", dep_info(&a.join("lib.rs"))),
+        (
+            "names-a-unrecorded",
+            "dep-lib-x",
+            dep_info(&a.join("ignored.txt")),
+        ),
+        (
+            "names-old",
+            "dep-lib-x",
+            dep_info(&old_checkout.join("lib.rs")),
+        ),
+        ("names-ab", "dep-lib-x", dep_info(&s.path("ab/src/main.rs"))),
+        (
+            "names-neither",
+            "dep-lib-x",
+            dep_info(Path::new("/usr/include/stdio.h")),
+        ),
+        (
+            "script-names-a",
+            "run-build-script-build-script-build.json",
+            format!("{{\"paths\":[\"{}\"]}}", a.join("lib.rs").display()).into_bytes(),
+        ),
     ];
-    for (name, named) in &fingerprints {
-        let dir = s.path("build/wasm32-wasip2/debug/.fingerprint").join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        let dep_info = format!("\x01\0\0\0src/lib.rs\x02{}\0", named.display());
-        std::fs::write(dir.join("dep-lib"), dep_info).unwrap();
-        set_mtime(&dir.join("dep-lib"), old());
+    for (unit, file, content) in &units {
+        std::fs::create_dir_all(fingerprints.join(unit)).unwrap();
+        std::fs::write(fingerprints.join(unit).join(file), content).unwrap();
+        set_mtime(&fingerprints.join(unit).join(file), old());
     }
+    // A file git ignores is in no record, though both checkouts have it.
+    std::fs::write(a.join(".git/info/exclude"), "ignored.txt\n").unwrap();
+    std::fs::write(a.join("ignored.txt"), "").unwrap();
     s.times("a", "record");
     s.clone("a", "c");
-    set_mtime(&s.path("c/lib.rs"), old() + Duration::from_secs(7));
+    let c = s.path("c");
+    std::fs::write(c.join("ignored.txt"), "").unwrap();
+    set_mtime(&c.join("lib.rs"), old() + Duration::from_secs(7));
     s.times("c", "adopt");
-    assert_eq!(mtime(&s.path("c/lib.rs")), old(), "the same contents");
-    let kept = |name: &str| {
-        s.path("build/wasm32-wasip2/debug/.fingerprint")
-            .join(name)
-            .exists()
-    };
-    assert!(!kept("names-a"), "cargo must build it again from c's copy");
+    assert_eq!(mtime(&c.join("lib.rs")), old(), "the same contents");
+    let kept = |unit: &str| fingerprints.join(unit).exists();
+    // Pointed at c's copy, with its time kept: cargo judges it by c's file.
+    let pointed = fingerprints.join("names-a/dep-lib-x");
+    assert_eq!(
+        std::fs::read(&pointed).unwrap(),
+        dep_info(&c.join("lib.rs"))
+    );
+    assert_eq!(mtime(&pointed), old());
+    for gone in ["names-a-unrecorded", "names-old", "script-names-a"] {
+        assert!(
+            !kept(gone),
+            "{gone}: cargo must build it again from c's copy"
+        );
+    }
     assert!(kept("names-ab") && kept("names-neither"));
     assert!(s.path("build/debug/.fingerprint/crate-1234").exists());
     let listed = std::fs::read_to_string(s.path("build/.checkouts")).unwrap();
     assert_eq!(
         listed.lines().collect::<Vec<_>>(),
-        [a.to_str().unwrap(), s.path("c").to_str().unwrap()]
+        [&old_checkout, &a, &c].map(|p| p.to_str().unwrap())
     );
-    // Back in `a`: now the crates that name `c`'s files are built again, and `a`'s are kept.
-    let names_c = s.path("build/debug/.fingerprint/names-c");
-    std::fs::create_dir_all(&names_c).unwrap();
-    std::fs::write(
-        names_c.join("dep-lib"),
-        s.path("c/lib.rs").to_str().unwrap(),
-    )
-    .unwrap();
+    // Back in `a`, whose record c did not replace (c ran no command): untrusted, since it is
+    // not c's, so what names c's files goes, and what names a's is kept.
     let names_a = s.path("build/debug/.fingerprint/names-a-again");
     std::fs::create_dir_all(&names_a).unwrap();
-    std::fs::write(names_a.join("dep-lib"), a.join("lib.rs").to_str().unwrap()).unwrap();
+    std::fs::write(names_a.join("dep-lib-x"), dep_info(&a.join("lib.rs"))).unwrap();
     s.times("a", "adopt");
-    assert!(!names_c.exists() && names_a.exists());
+    assert!(!kept("names-a") && names_a.exists());
 }
 
 #[test]
@@ -236,25 +283,10 @@ fn a_deleted_file_is_left_out_of_the_record_and_the_rest_still_adopted() {
 fn tools_but(s: &Scratch, missing: &str) -> PathBuf {
     let bin = s.path("bin");
     std::fs::create_dir(&bin).unwrap();
-    for tool in [
-        "bash",
-        "sh",
-        "git",
-        "stat",
-        "touch",
-        "xargs",
-        "awk",
-        "mktemp",
-        "cat",
-        "rm",
-        "head",
-        "find",
-        "mv",
-        "grep",
-        "dirname",
-        "sort",
-        "sha256sum",
-    ] {
+    // (not rustc: without it, nothing is pointed at the new checkout, and that is all)
+    let tools = "bash sh git stat touch xargs awk mktemp cat rm head find mv grep dirname sort \
+                 sha256sum comm tr cut";
+    for tool in tools.split_whitespace() {
         if tool == missing {
             continue;
         }
@@ -380,9 +412,9 @@ fn workspace(s: &Scratch, checkout: &Path) {
     std::os::unix::fs::symlink(s.path("build"), checkout.join("target")).unwrap();
 }
 
-/// What `ci/book` does for one command in `checkout`: adopt, run both programs with cargo
-/// (their output), record.
-fn book_command(s: &Scratch, checkout: &Path) -> [String; 2] {
+/// What `ci/book` does for one command in `checkout`: adopt, run both programs with cargo,
+/// record. What they printed, and the packages cargo compiled for it.
+fn book_command(s: &Scratch, checkout: &Path) -> ([String; 2], Vec<String>) {
     let adopt = Command::new(s.script())
         .current_dir(checkout)
         .env("PWD", checkout) // (as a shell that changed into it says: through the symlink)
@@ -390,15 +422,21 @@ fn book_command(s: &Scratch, checkout: &Path) -> [String; 2] {
         .output()
         .unwrap();
     assert!(adopt.status.success(), "{adopt:?}");
+    let mut compiled = vec![];
     let outputs = ["reader", "generated"].map(|program| {
         let out = Command::new(env!("CARGO"))
             .current_dir(checkout)
             .env_remove("CARGO_TARGET_DIR")
             .env_remove("CARGO_BUILD_TARGET_DIR")
-            .args(["run", "--quiet", "--package", program])
+            .args(["run", "--package", program])
             .output()
             .unwrap();
         assert!(out.status.success(), "{program}: {out:?}");
+        let said = String::from_utf8(out.stderr).unwrap();
+        compiled.extend(said.lines().filter_map(|l| {
+            let name = l.trim().strip_prefix("Compiling ")?;
+            Some(name.split(' ').next()?.to_string())
+        }));
         String::from_utf8(out.stdout).unwrap()
     });
     let record = Command::new(s.script())
@@ -408,24 +446,39 @@ fn book_command(s: &Scratch, checkout: &Path) -> [String; 2] {
         .output()
         .unwrap();
     assert!(record.status.success(), "{record:?}");
-    outputs
+    (outputs, compiled)
 }
 
 #[test]
-fn with_real_cargo_a_second_checkout_reads_its_own_copy_of_a_file_named_by_absolute_path() {
+fn with_real_cargo_each_checkout_runs_what_its_own_files_say() {
     let s = Scratch::new();
     // Each checkout is reached through a symlink, as cargo (which names the real path) is not.
     std::fs::create_dir(s.path("real")).unwrap();
     std::os::unix::fs::symlink(s.path("real"), s.path("link")).unwrap();
     let a = s.path("link/a");
     workspace(&s, &a);
-    assert_eq!(book_command(&s, &a), ["from a", "from a"]);
-    // A clone of it, while `a` is still there, with its own copy of the file changed.
+    let (out, compiled) = book_command(&s, &a);
+    assert_eq!(out, ["from a", "from a"]);
+    assert_eq!(compiled, ["reader", "generated"]);
+    // A clone of it, while `a` is still there: the same files. `reader` is reused, though its
+    // fingerprint named a's copy of the file; `generated` is compiled again, since its build
+    // script named the file (in JSON, which is not rewritten).
     git(&s.path("link"), &["clone", "-q", "a", "b"]);
     let b = s.path("link/b");
     std::os::unix::fs::symlink(s.path("build"), b.join("target")).unwrap();
+    let (out, compiled) = book_command(&s, &b);
+    assert_eq!(out, ["from a", "from a"]);
+    assert_eq!(compiled, ["generated"]);
+    // Its own copy of the file changed.
     std::fs::write(b.join("data/value.txt"), "from b").unwrap();
-    assert_eq!(book_command(&s, &b), ["from b", "from b"]);
-    // And back in `a`, whose file is unchanged.
-    assert_eq!(book_command(&s, &a), ["from a", "from a"]);
+    let (out, _) = book_command(&s, &b);
+    assert_eq!(out, ["from b", "from b"]);
+    // Back in `a`, whose file is unchanged.
+    assert_eq!(book_command(&s, &a).0, ["from a", "from a"]);
+    // A third checkout, after `a`: what still names `b` (older than the last) goes.
+    git(&s.path("link"), &["clone", "-q", "a", "c"]);
+    let c = s.path("link/c");
+    std::os::unix::fs::symlink(s.path("build"), c.join("target")).unwrap();
+    std::fs::write(c.join("data/value.txt"), "from c").unwrap();
+    assert_eq!(book_command(&s, &c).0, ["from c", "from c"]);
 }
