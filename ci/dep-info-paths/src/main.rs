@@ -3,26 +3,29 @@
 //! build directory at this checkout's copies of the files they name by absolute path.
 //!
 //! ```text
-//! dep-info-paths FROM TO RECORD <FILES
+//! dep-info-paths FROM TO LISTED <FILES
 //! ```
 //!
-//! FROM is the checkout that built last, TO this one, RECORD the record FROM wrote after its
-//! last command (`SHA256<TAB>MTIME<TAB>PATH` per file, see `ci/checkout-times`); FILES is a
-//! NUL-separated list of files in `.fingerprint` directories that name a file in FROM.
+//! FROM is the checkout that built last, TO this one, LISTED the files of this checkout that
+//! `ci/checkout-times adopt` gives a time (one path relative to the checkout per line); FILES
+//! is a NUL-separated list of files in `.fingerprint` directories that name a file in FROM.
 //!
 //! cargo names the files a crate was compiled from relative to its package (which is why a
 //! shared build directory works across checkouts at all), except those outside the package (a
 //! sibling listing's source or WIT file, the workspace's `Cargo.toml` for clippy), which it
-//! names by absolute path. `ci/checkout-times` gives each of this checkout's files the time
-//! that the same file had in FROM if its content is the same as in the record, and a new time
+//! names by absolute path. `ci/checkout-times adopt` gives each listed file the time the same
+//! file had in FROM when FROM's record says its content was the same, and a new time
 //! otherwise. A path into FROM replaced by the same path into TO is then judged by cargo as a
-//! relative one is: up to date exactly when it was in FROM and the file is the same.
+//! relative one is: up to date exactly when it was in FROM and the file is the same. A file
+//! adopt does not list (one git ignores here, say) keeps whatever time it has, so a path to it
+//! is never rewritten.
 //!
-//! Every dep-info file (cargo's encoding, `dep-*`) whose paths into FROM all name a file in the
-//! record is rewritten, keeping its modification time (cargo compares the files' times with
-//! it). Every other file of the list (a build script's run, which names its paths in JSON; a
-//! file of another format; a path outside the record) is printed, NUL-separated: the caller
-//! removes that crate's fingerprint, and cargo compiles it again.
+//! Every dep-info file (cargo's encoding, `dep-*`) that names FROM, and whose paths into FROM
+//! all name a listed file, is rewritten, keeping its modification time (cargo compares the
+//! files' times with it). Every other file of the list (a build script's run, which names its
+//! paths in JSON; a file of another format; a path to a file not listed; no path into FROM) is
+//! printed, NUL-separated: the caller removes that crate's fingerprint, and cargo compiles it
+//! again.
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -30,24 +33,27 @@ use std::path::{Component, Path, PathBuf};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [from, to, record] = &args[..] else {
-        eprintln!("usage: dep-info-paths FROM TO RECORD <NUL-SEPARATED-FILES");
+    let [from, to, listed] = &args[..] else {
+        eprintln!("usage: dep-info-paths FROM TO LISTED <NUL-SEPARATED-FILES");
         std::process::exit(2);
     };
-    if let Err(e) = run(Path::new(from), Path::new(to), Path::new(record)) {
+    if let Err(e) = run(Path::new(from), Path::new(to), Path::new(listed)) {
         eprintln!("dep-info-paths: {e}");
         std::process::exit(1);
     }
 }
 
-fn run(from: &Path, to: &Path, record: &Path) -> std::io::Result<()> {
-    let recorded = recorded_files(&std::fs::read_to_string(record)?);
+fn run(from: &Path, to: &Path, listed: &Path) -> std::io::Result<()> {
+    let listed: HashSet<PathBuf> = std::fs::read_to_string(listed)?
+        .lines()
+        .map(PathBuf::from)
+        .collect();
     let mut list = Vec::new();
     std::io::stdin().read_to_end(&mut list)?;
     let mut out = std::io::stdout().lock();
     for file in list.split(|b| *b == 0).filter(|f| !f.is_empty()) {
         let file = Path::new(std::str::from_utf8(file).map_err(std::io::Error::other)?);
-        if !retarget(file, from, to, &recorded)? {
+        if !retarget(file, from, to, &listed)? {
             out.write_all(file.as_os_str().as_encoded_bytes())?;
             out.write_all(b"\0")?;
         }
@@ -55,23 +61,13 @@ fn run(from: &Path, to: &Path, record: &Path) -> std::io::Result<()> {
     out.flush()
 }
 
-/// The paths the record lists (its first line names the checkout).
-fn recorded_files(record: &str) -> HashSet<PathBuf> {
-    record
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.splitn(3, '\t').nth(2))
-        .map(PathBuf::from)
-        .collect()
-}
-
-/// Rewrites `file` if it is a dep-info file whose every path into `from` names a recorded
-/// file, keeping its time; false if it is left as it is.
+/// Rewrites `file` if it is a dep-info file with paths into `from`, each naming a listed file,
+/// keeping its time; false if it is left as it is.
 fn retarget(
     file: &Path,
     from: &Path,
     to: &Path,
-    recorded: &HashSet<PathBuf>,
+    listed: &HashSet<PathBuf>,
 ) -> std::io::Result<bool> {
     let is_dep_info = file
         .file_name()
@@ -84,14 +80,19 @@ fn retarget(
     let Some(mut info) = DepInfo::parse(&bytes) else {
         return Ok(false);
     };
+    let mut rewritten = 0;
     for path in info.paths.iter_mut() {
         let Ok(inside) = path.strip_prefix(from) else {
             continue;
         };
         match same_file_in(to, inside) {
-            Some(normal) if recorded.contains(&normal) => *path = to.join(inside),
+            Some(normal) if listed.contains(&normal) => *path = to.join(inside),
             _ => return Ok(false),
         }
+        rewritten += 1;
+    }
+    if rewritten == 0 {
+        return Ok(false); // (it names another checkout than `from`)
     }
     let time = std::fs::metadata(file)?.modified()?;
     let new = file.with_extension("dep-info-paths.tmp");
@@ -238,6 +239,27 @@ mod tests {
         assert_eq!(info.paths[1], Path::new("/a/wit/greeter.wit"));
         info.paths[1] = PathBuf::from("/checkout-b/wit/greeter.wit");
         assert_eq!(info.serialize(&old), sample("/checkout-b/wit/greeter.wit"));
+    }
+
+    #[test]
+    fn a_path_with_a_checksum_is_replaced_and_its_checksum_kept() {
+        let with_checksum = |path: &str| {
+            let mut b = MARKER.to_vec();
+            b.extend(1u32.to_le_bytes());
+            b.push(1);
+            b.extend((path.len() as u32).to_le_bytes());
+            b.extend(path.as_bytes());
+            b.push(1);
+            b.extend(42u64.to_le_bytes());
+            b.extend(3u32.to_le_bytes());
+            b.extend(b"abc");
+            b.extend(0u32.to_le_bytes());
+            b
+        };
+        let old = with_checksum("/a/x.rs");
+        let mut info = DepInfo::parse(&old).unwrap();
+        info.paths[0] = PathBuf::from("/bb/x.rs");
+        assert_eq!(info.serialize(&old), with_checksum("/bb/x.rs"));
     }
 
     #[test]

@@ -177,10 +177,11 @@ fn a_checkout_that_still_exists_lends_its_times_and_what_named_its_files_names_t
     let s = Scratch::new();
     s.first_checkout();
     // What cargo's fingerprints say besides: crates that read a file of `a` by absolute path
-    // (a sibling's source, say), one in the record and one not (git ignores it); one that read
-    // a file of `old`, a checkout that built here before `a`; one that read a file of `ab` (a
-    // checkout that never built here, whose path starts like `a`'s); one that read a file
-    // outside any checkout; and a build script's run that named a file of `a` in its JSON.
+    // (a sibling's source, say), one that c lists and one it does not (git ignores it there);
+    // one that read a file of `old`, a checkout that built here before `a`; one that read a
+    // file of `ab` (a checkout that never built here, whose path starts like `a`'s); one that
+    // read a file outside any checkout; and a build script's run that named a file of `a` in
+    // its JSON.
     let a = s.path("a");
     let old_checkout = s.path("old");
     std::fs::write(
@@ -192,7 +193,7 @@ fn a_checkout_that_still_exists_lends_its_times_and_what_named_its_files_names_t
     let units = [
         ("names-a", "dep-lib-x", dep_info(&a.join("lib.rs"))),
         (
-            "names-a-unrecorded",
+            "names-a-unlisted",
             "dep-lib-x",
             dep_info(&a.join("ignored.txt")),
         ),
@@ -218,12 +219,13 @@ fn a_checkout_that_still_exists_lends_its_times_and_what_named_its_files_names_t
         std::fs::write(fingerprints.join(unit).join(file), content).unwrap();
         set_mtime(&fingerprints.join(unit).join(file), old());
     }
-    // A file git ignores is in no record, though both checkouts have it.
-    std::fs::write(a.join(".git/info/exclude"), "ignored.txt\n").unwrap();
+    // A file both checkouts have, which a's record lists and git ignores in c (another
+    // branch's .gitignore, say): adopt gives it no time in c.
     std::fs::write(a.join("ignored.txt"), "").unwrap();
     s.times("a", "record");
     s.clone("a", "c");
     let c = s.path("c");
+    std::fs::write(c.join(".git/info/exclude"), "ignored.txt\n").unwrap();
     std::fs::write(c.join("ignored.txt"), "").unwrap();
     set_mtime(&c.join("lib.rs"), old() + Duration::from_secs(7));
     s.times("c", "adopt");
@@ -236,7 +238,7 @@ fn a_checkout_that_still_exists_lends_its_times_and_what_named_its_files_names_t
         dep_info(&c.join("lib.rs"))
     );
     assert_eq!(mtime(&pointed), old());
-    for gone in ["names-a-unrecorded", "names-old", "script-names-a"] {
+    for gone in ["names-a-unlisted", "names-old", "script-names-a"] {
         assert!(
             !kept(gone),
             "{gone}: cargo must build it again from c's copy"
@@ -463,22 +465,30 @@ fn with_real_cargo_each_checkout_runs_what_its_own_files_say() {
     // A clone of it, while `a` is still there: the same files. `reader` is reused, though its
     // fingerprint named a's copy of the file; `generated` is compiled again, since its build
     // script named the file (in JSON, which is not rewritten).
-    git(&s.path("link"), &["clone", "-q", "a", "b"]);
-    let b = s.path("link/b");
-    std::os::unix::fs::symlink(s.path("build"), b.join("target")).unwrap();
+    let clone = |name: &str| {
+        git(&s.path("link"), &["clone", "-q", "a", name]);
+        let checkout = s.path("link").join(name);
+        std::os::unix::fs::symlink(s.path("build"), checkout.join("target")).unwrap();
+        checkout
+    };
+    let b = clone("b");
     let (out, compiled) = book_command(&s, &b);
     assert_eq!(out, ["from a", "from a"]);
     assert_eq!(compiled, ["generated"]);
-    // Its own copy of the file changed.
-    std::fs::write(b.join("data/value.txt"), "from b").unwrap();
-    let (out, _) = book_command(&s, &b);
-    assert_eq!(out, ["from b", "from b"]);
+    // Its own copy of the file changed, and older than anything built: cargo must still see it.
+    let value = b.join("data/value.txt");
+    std::fs::write(&value, "from b").unwrap();
+    set_mtime(&value, old());
+    assert_eq!(book_command(&s, &b).0, ["from b", "from b"]);
     // Back in `a`, whose file is unchanged.
     assert_eq!(book_command(&s, &a).0, ["from a", "from a"]);
-    // A third checkout, after `a`: what still names `b` (older than the last) goes.
-    git(&s.path("link"), &["clone", "-q", "a", "c"]);
-    let c = s.path("link/c");
-    std::os::unix::fs::symlink(s.path("build"), c.join("target")).unwrap();
-    std::fs::write(c.join("data/value.txt"), "from c").unwrap();
+    // A checkout where git ignores the file (another branch, say), an old copy of it different
+    // from a's: adopt gives it no time, so nothing that read a's copy may stand for it.
+    let c = clone("c");
+    git(&c, &["rm", "-q", "--cached", "data/value.txt"]);
+    std::fs::write(c.join(".git/info/exclude"), "data/value.txt\n").unwrap();
+    let value = c.join("data/value.txt");
+    std::fs::write(&value, "from c").unwrap();
+    set_mtime(&value, old());
     assert_eq!(book_command(&s, &c).0, ["from c", "from c"]);
 }
