@@ -212,24 +212,45 @@ impl DepInfo {
 mod tests {
     use super::*;
 
-    /// A dep-info file as cargo 1.99 wrote one for a crate that includes a sibling's file: a
-    /// package-relative path, an absolute one, no checksums, one environment variable.
-    fn sample(absolute: &str) -> Vec<u8> {
+    /// A file as a dep-info file lists it: its type, path, and optional size and checksum.
+    type Listed<'a> = (u8, &'a str, Option<(u64, &'a str)>);
+
+    /// A dep-info file in cargo's encoding: the files, then the environment variables and
+    /// their optional values.
+    fn encode(files: &[Listed], env: &[(&str, Option<&str>)]) -> Vec<u8> {
         let mut b = MARKER.to_vec();
-        b.extend(2u32.to_le_bytes());
-        for (kind, path) in [(0u8, "src/lib.rs"), (1, absolute)] {
+        let bytes = |b: &mut Vec<u8>, text: &str| {
+            b.extend((text.len() as u32).to_le_bytes());
+            b.extend(text.as_bytes());
+        };
+        b.extend((files.len() as u32).to_le_bytes());
+        for &(kind, path, checksum) in files {
             b.push(kind);
-            b.extend((path.len() as u32).to_le_bytes());
-            b.extend(path.as_bytes());
-            b.push(0);
+            bytes(&mut b, path);
+            b.push(u8::from(checksum.is_some()));
+            if let Some((size, sum)) = checksum {
+                b.extend(size.to_le_bytes());
+                bytes(&mut b, sum);
+            }
         }
-        b.extend(1u32.to_le_bytes());
-        b.extend(4u32.to_le_bytes());
-        b.extend(b"NAME");
-        b.push(1);
-        b.extend(1u32.to_le_bytes());
-        b.extend(b"v");
+        b.extend((env.len() as u32).to_le_bytes());
+        for &(key, value) in env {
+            bytes(&mut b, key);
+            b.push(u8::from(value.is_some()));
+            if let Some(value) = value {
+                bytes(&mut b, value);
+            }
+        }
         b
+    }
+
+    /// As cargo 1.99 writes one for a crate that includes a sibling's file: a package-relative
+    /// path, an absolute one, no checksums, one environment variable.
+    fn sample(absolute: &str) -> Vec<u8> {
+        encode(
+            &[(0, "src/lib.rs", None), (1, absolute, None)],
+            &[("NAME", Some("v"))],
+        )
     }
 
     #[test]
@@ -243,19 +264,7 @@ mod tests {
 
     #[test]
     fn a_path_with_a_checksum_is_replaced_and_its_checksum_kept() {
-        let with_checksum = |path: &str| {
-            let mut b = MARKER.to_vec();
-            b.extend(1u32.to_le_bytes());
-            b.push(1);
-            b.extend((path.len() as u32).to_le_bytes());
-            b.extend(path.as_bytes());
-            b.push(1);
-            b.extend(42u64.to_le_bytes());
-            b.extend(3u32.to_le_bytes());
-            b.extend(b"abc");
-            b.extend(0u32.to_le_bytes());
-            b
-        };
+        let with_checksum = |path| encode(&[(1, path, Some((42, "abc")))], &[]);
         let old = with_checksum("/a/x.rs");
         let mut info = DepInfo::parse(&old).unwrap();
         info.paths[0] = PathBuf::from("/bb/x.rs");

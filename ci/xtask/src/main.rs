@@ -657,10 +657,10 @@ fn test() -> Result<()> {
     // One package per invocation, like the builds above: `--workspace` would unify features
     // across every listing and compile wasmtime once more. Of the listings, only the
     // benchmark's harness has tests (its text format between the benchmark's two processes).
-    // dep-info-paths (ci/checkout-times' helper) in the dev profile: it is std only.
     // xtask's in the dev profile, as `ci/book` builds it: its dependencies are built already,
     // and its own crate compiles in 13 s rather than 44 s in release.
     // book-common with its `markdown` feature, as xtask builds it, so that its fence tests run.
+    // dep-info-paths (ci/checkout-times' helper) in the dev profile too: it is std only.
     for (package, flag) in [
         ("wasi-runner", Some("--release")),
         ("book-common", Some("--features=markdown")),
