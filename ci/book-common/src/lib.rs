@@ -20,40 +20,15 @@ pub fn cache_root() -> Option<PathBuf> {
     Some(base.join("wasi-exploration"))
 }
 
-/// The checkout a program of this workspace works on, found when it runs, not when it was
-/// built: every clone on a machine shares one build directory (`ci/book`), and reuses a
-/// compiled crate whose files are identical, so a path fixed at build time
-/// (`env!("CARGO_MANIFEST_DIR")`) could name another clone. The nearest directory holding
-/// `ci/book` above `$CARGO_MANIFEST_DIR` (which `cargo run` and `cargo test` set for the program,
-/// and the commands it starts inherit), else above the current directory.
-pub fn checkout_root() -> Option<PathBuf> {
-    let cargo = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
-    let here = std::env::current_dir().ok();
-    checkout_above([cargo, here].into_iter().flatten())
-}
-
-/// A program of this workspace that `cargo test` built for the running test: test binaries
-/// are in `PROFILE/deps/`, programs in `PROFILE/`. Found at run time rather than with
-/// `env!("CARGO_BIN_EXE_…")`, which names the build directory through the clone that compiled
-/// the test (a path that is gone once that clone is).
-pub fn program_beside_test(name: &str) -> PathBuf {
-    let test = std::env::current_exe().expect("the test binary's path");
-    let profile_dir = test
-        .parent()
-        .and_then(Path::parent)
-        .expect("a test binary in PROFILE/deps/");
-    profile_dir.join(name)
-}
-
-/// The nearest checkout (a directory with `ci/book` and `Cargo.toml`) at or above the first of
-/// `starts` that is inside one.
-fn checkout_above(starts: impl IntoIterator<Item = PathBuf>) -> Option<PathBuf> {
-    starts.into_iter().find_map(|start| {
-        start
-            .ancestors()
-            .find(|dir| dir.join("ci/book").is_file() && dir.join("Cargo.toml").is_file())
-            .and_then(|dir| dir.canonicalize().ok())
-    })
+/// The repository this workspace was built from: every crate of it (this one is in `ci/`)
+/// is built per clone, so the path fixed at compile time is the clone's own. Its real path
+/// (no symbolic link in it), as the programs it runs print their paths.
+pub fn checkout_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("ci/book-common is two levels below the repository");
+    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
 }
 
 /// `p` relative to `root` (the repository), as the book and its error messages name files.
@@ -165,26 +140,5 @@ mod tests {
         assert_eq!(f[0].info, "sh");
         assert_eq!(f[0].line, 2);
         assert_eq!(f[0].body, vec!["   cargo run"]);
-    }
-}
-
-#[cfg(test)]
-mod checkout_root_tests {
-    use super::*;
-
-    #[test]
-    fn the_checkout_is_the_nearest_directory_with_ci_book_above_where_it_starts() {
-        let scratch = std::env::temp_dir().join(format!("book-common-root-{}", std::process::id()));
-        let crate_dir = scratch.join("clone/ci/xtask");
-        std::fs::create_dir_all(&crate_dir).unwrap();
-        std::fs::write(scratch.join("clone/ci/book"), "").unwrap();
-        std::fs::write(scratch.join("clone/Cargo.toml"), "").unwrap();
-        let clone = scratch.join("clone").canonicalize().unwrap();
-        // Not inside a checkout: the next start is tried.
-        let outside = scratch.join("elsewhere");
-        std::fs::create_dir_all(&outside).unwrap();
-        assert_eq!(checkout_above([outside.clone(), crate_dir]), Some(clone));
-        assert_eq!(checkout_above([outside]), None);
-        std::fs::remove_dir_all(&scratch).unwrap();
     }
 }

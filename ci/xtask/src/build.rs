@@ -82,8 +82,8 @@ pub fn build_for_pages(root: &Path, wanted: &[(&Listing, Target)]) -> Result<Vec
             let mut args = listing.build_invocation(*target);
             let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
             args.splice(at..at, ["--profile".to_string(), PAGES_PROFILE.to_string()]);
-            let mut cmd = Command::new("cargo");
-            cmd.current_dir(root).args(&args);
+            let mut cmd = crate::workspace::cargo(root);
+            cmd.args(&args);
             if let Some(flags) = listing.rustflags_env() {
                 cmd.env("RUSTFLAGS", flags);
             }
@@ -113,8 +113,7 @@ pub fn build_for_pages(root: &Path, wanted: &[(&Listing, Target)]) -> Result<Vec
 /// `cargo build ARGS -p NAME…`: several listings of one target in one invocation (cargo
 /// builds them side by side), cargo's output straight to the terminal.
 fn build_together(root: &Path, args: &[&str], names: &[&str], target: Target) -> Result<()> {
-    let status = Command::new("cargo")
-        .current_dir(root)
+    let status = crate::workspace::cargo(root)
         .arg("build")
         .args(args)
         .args(names.iter().flat_map(|n| ["-p", n]))
@@ -138,8 +137,8 @@ pub const PAGES_PROFILE: &str = "size-release";
 /// `Listing::build_invocation`).
 /// `quiet: false` drops the book's `-q`, so that cargo shows its progress.
 fn build_command(root: &Path, listing: &Listing, target: Target, quiet: bool) -> Command {
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(root).args(
+    let mut cmd = crate::workspace::cargo(root);
+    cmd.args(
         listing
             .build_invocation(target)
             .into_iter()
@@ -167,8 +166,8 @@ pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<
         return Ok(());
     }
     for (name, t) in &listing.spec.requires {
-        let mut cmd = Command::new("cargo");
-        cmd.current_dir(root).args(["build", "-q", "-p", name]);
+        let mut cmd = crate::workspace::cargo(root);
+        cmd.args(["build", "-q", "-p", name]);
         match t.triple() {
             Some(triple) => cmd.args(["--target", triple]),
             None => cmd.arg("--release"),

@@ -7,7 +7,6 @@
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 /// The crate whose builds are counted.
 const CRATE: &str = "wasmtime";
@@ -20,8 +19,7 @@ pub type Linked = (String, String, String);
 pub fn linked(root: &Path, packages: &[&str]) -> Result<Vec<Linked>> {
     let mut out = Vec::new();
     for p in packages {
-        let o = Command::new("cargo")
-            .current_dir(root)
+        let o = crate::workspace::cargo(root)
             .args(["build", "-q", "--release", "--message-format=json", "-p", p])
             .output()
             .context("cannot run cargo")?;
@@ -178,90 +176,5 @@ mod tests {
             "{}",
             problems[0]
         );
-    }
-}
-
-/// What a program of the workspace must not fix when it is compiled: the clone it was compiled
-/// in. Clones on a machine share compiled crates whose files are identical (ci/checkout-times),
-/// so such a path would name another clone; `book_common::checkout_root` and
-/// `book_common::program_beside_test` find them when the program runs instead.
-/// Matched with the whitespace taken out (`option_env!` ends in `env!` too).
-const CLONE_PATHS: &[&str] = &[
-    "env!(\"CARGO_MANIFEST_DIR\"",
-    "env!(\"CARGO_MANIFEST_PATH\"",
-    "env!(\"CARGO_BIN_EXE_",
-];
-
-/// Every line of the workspace's Rust code (ci/ and listings/, comments aside) that fixes the
-/// clone's path at compile time.
-pub fn clone_paths(root: &Path) -> Result<Vec<String>> {
-    let mut files = vec![];
-    for dir in ["ci", "listings"] {
-        rust_files(&root.join(dir), &mut files)?;
-    }
-    files.sort();
-    let mut problems = vec![];
-    for file in files {
-        let text = std::fs::read_to_string(&file)?;
-        for (n, line) in text.lines().enumerate() {
-            let code: String = line
-                .split("//")
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect();
-            if let Some(found) = CLONE_PATHS.iter().find(|p| code.contains(*p)) {
-                problems.push(format!(
-                    "{}:{}: `{found}…` fixes this clone's path when compiled, but clones share \
-                     compiled crates: find it at run time (book_common::checkout_root, \
-                     book_common::program_beside_test)",
-                    book_common::rel(root, &file),
-                    n + 1
-                ));
-            }
-        }
-    }
-    Ok(problems)
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            if path
-                .file_name()
-                .is_some_and(|n| n != "target" && n != "node_modules")
-            {
-                rust_files(&path, out)?;
-            }
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod clone_path_tests {
-    use super::*;
-
-    #[test]
-    fn a_compile_time_checkout_path_is_found_and_a_comment_naming_one_is_not() {
-        let scratch = tempfile::tempdir().unwrap();
-        let src = scratch.path().join("ci/tool/src");
-        std::fs::create_dir_all(&src).unwrap();
-        std::fs::create_dir_all(scratch.path().join("listings")).unwrap();
-        std::fs::write(
-            src.join("main.rs"),
-            "// not env!(\"CARGO_MANIFEST_DIR\") in a comment\nfn main() {\n    \
-             let _ = env!(\"CARGO_BIN_EXE_tool\");\n    \
-             let _ = option_env! ( \"CARGO_MANIFEST_PATH\" );\n    \
-             let _ = env!(\"CARGO_PKG_NAME\");\n}\n",
-        )
-        .unwrap();
-        let problems = clone_paths(scratch.path()).unwrap();
-        assert_eq!(problems.len(), 2, "{problems:#?}");
-        assert!(problems[0].starts_with("ci/tool/src/main.rs:3: `env!(\"CARGO_BIN_EXE_…`"));
-        assert!(problems[1].starts_with("ci/tool/src/main.rs:4: `env!(\"CARGO_MANIFEST_PATH\"…`"));
     }
 }

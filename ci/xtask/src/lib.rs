@@ -20,3 +20,4 @@ pub mod timeline;
 pub mod tools;
 pub mod verify;
 pub mod width;
+pub mod workspace;

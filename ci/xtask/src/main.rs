@@ -9,7 +9,7 @@ use xtask::listing::{self, Build, Kind, Listing, Target, Toolchain};
 use xtask::render::Shell;
 use xtask::{
     archive, book, build, builds, discover, links, outdated, preview, render, run, run_here,
-    scaffold, sizes, timeline, tools, verify, width,
+    scaffold, sizes, timeline, tools, verify, width, workspace,
 };
 
 const HELP: &str = "\
@@ -64,26 +64,24 @@ usage: ci/book <command>   (or: cargo xtask <command>)
                       asks rustup and crates.io; informational, never part of the tests)
 ";
 
-/// The repository root, found when this program runs (see `book_common::checkout_root`).
+/// The repository root: the clone this program was built from.
 fn root() -> PathBuf {
-    book_common::checkout_root().unwrap_or_else(|| {
-        eprintln!("error: not inside a checkout of the book: run `ci/book COMMAND` from one");
-        std::process::exit(2)
-    })
+    book_common::checkout_root()
 }
 
 fn main() {
-    // The book's commands and checks name `target/` (`ci/wasi-run target/wasm32-wasip1/...`),
-    // so every cargo this process starts builds there, whatever a contributor's
-    // CARGO_TARGET_DIR or `build.target-dir` says (the variable overrides the setting).
-    // SAFETY: the first statement of main, before any thread exists.
-    unsafe { std::env::set_var("CARGO_TARGET_DIR", root().join("target")) };
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // The commands that build: one checkout at a time per build directory, since `target/` may
-    // be shared by every clone on this machine (see `ci/book`). `show` and `sh` run inside them.
+    // The commands that build: cargo's build directory (honoured wherever it is, and reachable
+    // as `target/`, the path the pages name), locked for this command. `show` and `sh` run
+    // inside them.
     let _lock = match args.first().map(String::as_str) {
         Some("serve" | "test" | "build" | "setup" | "bless" | "check" | "measure" | "new") => {
-            match lock_target() {
+            let root = root();
+            let locked = workspace::target_dir(&root).and_then(|dir| {
+                workspace::link_target(&root, &dir)?;
+                workspace::lock(&dir)
+            });
+            match locked {
                 Ok(lock) => Some(lock),
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -167,30 +165,6 @@ fn main() {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
-}
-
-/// An exclusive lock on the build directory, held until the command ends. `target/` is shared
-/// by every clone on this machine when `ci/book` made it a link into the cache: two checkouts
-/// building at once would overwrite each other's listings (`target/wasm32-wasip1/debug/*.wasm`),
-/// so the second one waits.
-fn lock_target() -> Result<Option<std::fs::File>> {
-    if std::env::var_os("WASI_BOOK_LOCKED").is_some() {
-        return Ok(None); // `ci/book` holds it for the whole command
-    }
-    let target = root().join("target");
-    std::fs::create_dir_all(&target)?;
-    let path = target.join(".checkout-lock");
-    let file = std::fs::File::create(&path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    if file.try_lock().is_err() {
-        eprintln!(
-            "xtask: waiting for another command using this build directory ({}) to finish…",
-            target.canonicalize().unwrap_or(target).display()
-        );
-        file.lock()
-            .with_context(|| format!("cannot lock {}", path.display()))?;
-    }
-    Ok(Some(file))
 }
 
 /// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
@@ -340,8 +314,7 @@ fn check_nightly(root: &Path) -> Result<()> {
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
-    let status = Command::new("cargo")
-        .current_dir(root)
+    let status = workspace::cargo(root)
         .args(args)
         .status()
         .context("cannot run cargo")?;
@@ -583,8 +556,7 @@ impl Report {
     /// Runs `cargo ARGS` at the root (its output goes straight to the terminal) and records
     /// whether it succeeded under `name`.
     fn cargo(&mut self, root: &Path, name: &str, args: &[&str]) -> Result<()> {
-        let status = Command::new("cargo")
-            .current_dir(root)
+        let status = workspace::cargo(root)
             .args(args)
             .status()
             .context("cannot run cargo")?;
@@ -633,11 +605,6 @@ fn test() -> Result<()> {
         width::too_wide(&root, width::page_width(&root)?)?,
     );
 
-    report.record(
-        "no program fixes its clone's path when compiled (clones share compiled crates)",
-        builds::clone_paths(&root)?,
-    );
-
     // The runner and every host program: one release build of each Wasmtime version between them.
     let hosts: Vec<&str> = all
         .iter()
@@ -660,14 +627,12 @@ fn test() -> Result<()> {
     // xtask's in the dev profile, as `ci/book` builds it: its dependencies are built already,
     // and its own crate compiles in 13 s rather than 44 s in release.
     // book-common with its `markdown` feature, as xtask builds it, so that its fence tests run.
-    // dep-info-paths (ci/checkout-times' helper) in the dev profile too: it is std only.
     for (package, flag) in [
         ("wasi-runner", Some("--release")),
         ("book-common", Some("--features=markdown")),
         ("xtask", None),
         ("book-snippets", Some("--release")),
         ("bench-harness", Some("--release")),
-        ("dep-info-paths", None),
     ] {
         let args: Vec<&str> = ["test"]
             .into_iter()
@@ -867,14 +832,13 @@ fn archive_builds(root: &Path) -> Result<Vec<String>> {
     if !unpacked.success() {
         return Ok(vec![format!("book/{} does not unpack", archive::ARCHIVE)]);
     }
-    let workspace = scratch.join("wasi-exploration-listings");
+    let unpacked_at = scratch.join("wasi-exploration-listings");
     let mut problems = vec![];
     for target in ["wasm32-wasip1", "wasm32-wasip2"] {
-        let mut cmd = Command::new("cargo");
-        cmd.current_dir(&workspace)
-            .args(["run", "-q", "-p", "hello", "--target", target])
+        let mut cmd = workspace::cargo(&unpacked_at);
+        cmd.args(["run", "-q", "-p", "hello", "--target", target])
             // Its own build directory and the reader's PATH, with the pinned wasmtime CLI.
-            .env("CARGO_TARGET_DIR", workspace.join("target"))
+            .env("CARGO_TARGET_DIR", unpacked_at.join("target"))
             .env("PATH", tools::path_with_pinned_first(root)?);
         let run = xtask::exec::capture(cmd, None, std::time::Duration::from_secs(300))?;
         if run.code != 0 || !run.output.contains("Hello, WASI!") {
@@ -1071,8 +1035,7 @@ fn new_listing(chapter: &str, name: &str) -> Result<()> {
         listing::rel(&root, &dir)
     );
     // The new workspace member's entry in Cargo.lock (nothing else changes: no --locked).
-    let status = Command::new("cargo")
-        .current_dir(&root)
+    let status = workspace::cargo(&root)
         .args(["metadata", "-q", "--format-version", "1"])
         .stdout(std::process::Stdio::null())
         .status()

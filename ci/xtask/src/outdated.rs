@@ -211,9 +211,8 @@ fn pypi_row(package: &str, pinned: &str) -> Row {
 /// (`version:` of `cargo info SPEC`, its `(latest …)` if any), run outside the workspace so
 /// the lockfile does not answer instead of the registry.
 fn cargo_info(spec: &str) -> (Option<String>, Option<String>) {
-    let out = Command::new("cargo")
+    let out = crate::workspace::cargo(&std::env::temp_dir())
         .args(["info", "--quiet", spec])
-        .current_dir(std::env::temp_dir())
         .output();
     let text = out
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())

@@ -37,8 +37,7 @@ pub fn run_listing(
 ) -> Result<(String, Captured)> {
     let stdin = run.stdin.as_ref().map(|f| listing.abs_dir(root).join(f));
     let captured = if listing.spec.build == Build::Fails {
-        let mut cmd = Command::new("cargo");
-        cmd.current_dir(root);
+        let mut cmd = crate::workspace::cargo(root);
         cmd.args(&listing.cargo_toolchain)
             .args(["build", "-q", "--manifest-path"])
             .arg(listing.dir.join("Cargo.toml"));

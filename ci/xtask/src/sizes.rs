@@ -275,7 +275,7 @@ fn len(path: &Path) -> Result<u64> {
 }
 
 fn cargo(root: &Path, args: &[&str]) -> Result<()> {
-    let mut cmd = Command::new("cargo");
+    let mut cmd = crate::workspace::cargo(root);
     cmd.args(args);
     run_tool(root, cmd)
 }

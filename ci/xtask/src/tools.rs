@@ -670,8 +670,7 @@ impl Tool {
     }
 
     fn cargo_install(&self, root: &Path, tmp: &Path, progress: bool) -> Result<()> {
-        let status = Command::new("cargo")
-            .current_dir(root)
+        let status = crate::workspace::cargo(root)
             .args(["install", "--locked"])
             .args((!progress).then_some("--quiet"))
             .arg("--root")
@@ -869,7 +868,7 @@ mod tests {
 
     #[test]
     fn every_program_the_pages_run_is_pinned_or_a_system_program() {
-        let root = book_common::checkout_root().unwrap();
+        let root = book_common::checkout_root();
         let tools = pinned(&root).unwrap();
         let problems = unpinned_programs(&root, &tools).unwrap();
         assert!(problems.is_empty(), "{problems:#?}");
@@ -893,7 +892,7 @@ mod tests {
 
     #[test]
     fn npm_pins_agree_with_their_lockfiles() {
-        let root = book_common::checkout_root().unwrap();
+        let root = book_common::checkout_root();
         let npm: Vec<Tool> = pinned(&root)
             .unwrap()
             .into_iter()
