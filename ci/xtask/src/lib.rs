@@ -16,6 +16,7 @@ pub mod run;
 pub mod run_here;
 pub mod scaffold;
 pub mod sizes;
+pub mod suite;
 pub mod timeline;
 pub mod tools;
 pub mod verify;

@@ -283,6 +283,43 @@ pub fn assets(root: &Path, listings: &[Listing]) -> Result<()> {
     bundle(root, &jco, &out.join("runtime.js"))
 }
 
+/// What `assets` must have written for the pages: the runtime, and for every run with a Run
+/// button its module (a WebAssembly file) or its transpiled component (an ES module). Each
+/// file missing or empty is a problem.
+pub fn missing_assets(root: &Path, listings: &[Listing]) -> Vec<String> {
+    let src = root.join("src");
+    let mut expected = vec![(
+        DIR.trim_start_matches("src/").to_string() + "/runtime.js",
+        None,
+    )];
+    for l in listings {
+        for (r, t) in l.runs() {
+            if why_not(l, r, t).is_none() {
+                expected.push((module_path(l, t), Some(l.describe(r, t))));
+            }
+        }
+    }
+    expected.sort();
+    expected.dedup_by(|a, b| a.0 == b.0);
+    let mut problems = vec![];
+    for (file, run) in expected {
+        let path = src.join(&file);
+        let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let wasm_ok =
+            !file.ends_with(".wasm") || std::fs::read(&path).is_ok_and(|b| b.starts_with(b"\0asm"));
+        if len == 0 || !wasm_ok {
+            let whose = run
+                .map(|r| format!(" (the Run button of {r})"))
+                .unwrap_or_default();
+            problems.push(format!(
+                "src/{file}{whose} is missing, empty or not WebAssembly after building the Run \
+                 buttons' code"
+            ));
+        }
+    }
+    problems
+}
+
 /// jco: a component as an ES module (`instantiate(getCoreModule, imports)`, no imports of
 /// its own) and its core modules; minified, no TypeScript.
 fn transpile(jco: &tools::Tool, wasm: &Path, out: &Path) -> Result<()> {

@@ -656,3 +656,24 @@ fn a_failed_tool_command_is_named_with_its_page_line_and_the_pinned_tool_it_runs
         "{page}"
     );
 }
+
+#[test]
+fn a_run_button_whose_module_was_not_built_is_named() {
+    let root = fake_repo("run-assets", "targets = [\"wasip1\"]");
+    let l = listing(&root).unwrap();
+    let problems = xtask::run_here::missing_assets(&root, std::slice::from_ref(&l)).join("\n");
+    assert!(problems.contains("src/run/runtime.js is missing"), "{problems}");
+    assert!(
+        problems.contains("src/run/p1/hello.wasm (the Run button of listing `hello`"),
+        "{problems}"
+    );
+    // Written, but not WebAssembly: still a problem; then a real module and runtime: none.
+    std::fs::create_dir_all(root.join("src/run/p1")).unwrap();
+    std::fs::write(root.join("src/run/runtime.js"), "export {}").unwrap();
+    std::fs::write(root.join("src/run/p1/hello.wasm"), "not wasm").unwrap();
+    let problems = xtask::run_here::missing_assets(&root, std::slice::from_ref(&l));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    std::fs::write(root.join("src/run/p1/hello.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    assert!(xtask::run_here::missing_assets(&root, &[l]).is_empty());
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -1,0 +1,138 @@
+//! `setup`: everything the other commands need. WASI targets, the pinned nightly, the pinned
+//! tools, the runner and every listing.
+
+use super::{cargo, step};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use xtask::listing::{self, Listing, Target, Toolchain};
+use xtask::{build, discover, tools};
+
+/// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
+pub fn setup(root: &Path) -> Result<Vec<Listing>> {
+    check_targets()?;
+    let all = discover::discover(root)?;
+    if all.iter().any(|l| l.spec.toolchain == Toolchain::Nightly) {
+        check_nightly(root)?;
+    }
+    // A tool missing from the cache is installed beside the book's own builds rather than
+    // before them: on a machine's first run each is minutes of compiling, and two builds side by
+    // side fill the moments when one of them leaves a core idle (a linker, one long crate).
+    // What the pages run; a tool only the tests run is installed by them (`tests-only`).
+    let tools: Vec<tools::Tool> = tools::pinned(root)?
+        .into_iter()
+        .filter(|t| !t.tests_only)
+        .collect();
+    let installer = {
+        let (root, missing) = (
+            root.to_path_buf(),
+            tools
+                .iter()
+                .filter(|t| !t.installed())
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        std::thread::spawn(move || missing.iter().try_for_each(|t| t.ensure(&root)))
+    };
+    step(
+        "building the runner (wasmtime 48 in release: about 5 minutes on 2 cores the first time)",
+        || cargo(root, &["build", "--release", "-p", "wasi-runner"]),
+    )
+    .context("building the runner; run the command again to retry")?;
+    // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
+    // those tests find it.
+    step(
+        "building every listing (the first time: several minutes, Extism's wasmtime 49 among them)",
+        || {
+            build::build_all(
+                root,
+                &all,
+                &[("misbehave", Target::Wasip1), ("misbehave", Target::Wasip2)],
+            )
+        },
+    )?;
+    step("waiting for the pinned tools to finish installing", || {
+        installer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the tool installer panicked"))?
+    })?;
+    for tool in &tools {
+        tool.verify()?;
+    }
+    Ok(all)
+}
+
+pub fn check_targets() -> Result<()> {
+    let out = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .context("cannot run rustc")?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    for t in ["wasm32-wasip1", "wasm32-wasip2", "wasm32-unknown-unknown"] {
+        if !sysroot.join("lib/rustlib").join(t).is_dir() {
+            bail!(
+                "the Rust target {t} is not installed; run `rustup target add {t}` (ci/book does this for you)"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The pinned nightly and its targets, for the listings built with it: installed with rustup
+/// when anything is missing (here rather than in `ci/book`, so that `serve` shows the first page
+/// before it downloads a second toolchain).
+pub fn check_nightly(root: &Path) -> Result<()> {
+    let (channel, targets) = listing::nightly_pin(root)?;
+    let has_all = || {
+        let out = Command::new("rustup")
+            .args(["run", &channel, "rustc", "--print", "sysroot"])
+            .output();
+        match out {
+            Ok(o) if o.status.success() => {
+                let sysroot = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+                targets
+                    .iter()
+                    .all(|t| sysroot.join("lib/rustlib").join(t).is_dir())
+            }
+            _ => false,
+        }
+    };
+    if has_all() {
+        return Ok(());
+    }
+    let mut args = vec![
+        "toolchain",
+        "install",
+        "--profile",
+        "minimal",
+        "--no-self-update",
+        &channel,
+    ];
+    for t in &targets {
+        args.extend(["--target", t]);
+    }
+    step(
+        &format!(
+            "installing Rust {channel} (pinned in {}; once): rustup {}",
+            listing::NIGHTLY_PIN,
+            args.join(" ")
+        ),
+        || {
+            let status = Command::new("rustup")
+                .args(&args)
+                .status()
+                .context("cannot run rustup")?;
+            if !status.success() || !has_all() {
+                bail!(
+                    "could not install the pinned nightly `{channel}` with {} (pinned in {}); \
+                     rustup may no longer serve that toolchain or one of its targets: pin \
+                     another in {}",
+                    targets.join(", "),
+                    listing::NIGHTLY_PIN,
+                    listing::NIGHTLY_PIN
+                );
+            }
+            Ok(())
+        },
+    )
+}

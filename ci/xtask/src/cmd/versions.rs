@@ -1,0 +1,138 @@
+//! `versions`: the "Tested with" table, read from the files that pin each version.
+
+use super::root;
+use anyhow::{Context, Result, bail};
+use xtask::listing::{self};
+use xtask::tools;
+
+/// The "tested with" table, read from the files that pin each version.
+pub fn versions() -> Result<()> {
+    let root = root();
+    let toolchain: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("rust-toolchain.toml"))?)?;
+    let channel = toolchain["toolchain"]["channel"]
+        .as_str()
+        .context("rust-toolchain.toml: no channel")?
+        .to_string();
+    let (nightly, nightly_targets) = listing::nightly_pin(&root)?;
+    let lock: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock"))?)?;
+    let packages = lock["package"]
+        .as_array()
+        .context("Cargo.lock: no packages")?;
+    // The locked packages named `name`, with the package's own dependency list.
+    let locked = |name: &str| -> Result<Vec<&toml::Value>> {
+        let found: Vec<&toml::Value> = packages
+            .iter()
+            .filter(|p| p["name"].as_str() == Some(name))
+            .collect();
+        if found.is_empty() {
+            bail!("Cargo.lock has no `{name}`");
+        }
+        Ok(found)
+    };
+    let version = |p: &toml::Value| p["version"].as_str().unwrap_or("?").to_string();
+    // The book's own Wasmtime is the one the workspace pins with `=`; Extism brings another.
+    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml"))?)?;
+    let pinned = |krate: &str| -> Option<String> {
+        manifest["workspace"]["dependencies"]
+            .get(krate)?
+            .get("version")?
+            .as_str()
+            .map(|v| v.trim_start_matches('=').to_string())
+    };
+    let targets = |ts: Vec<&str>| {
+        ts.iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let stable_targets = toolchain["toolchain"]["targets"]
+        .as_array()
+        .context("rust-toolchain.toml: no targets")?;
+    println!("| What | Version | Pinned in |");
+    println!("|---|---|---|");
+    println!(
+        "| Rust stable (rustc, cargo; targets {}) | {channel} | `rust-toolchain.toml` |",
+        targets(stable_targets.iter().filter_map(|t| t.as_str()).collect())
+    );
+    println!(
+        "| Rust nightly, for the listings that need it (targets {}) | {nightly} | `{}` |",
+        targets(nightly_targets.iter().map(String::as_str).collect()),
+        listing::NIGHTLY_PIN
+    );
+    for krate in ["wasmtime", "wasmtime-wasi"] {
+        let want =
+            pinned(krate).with_context(|| format!("the root Cargo.toml pins no `{krate}`"))?;
+        let v = locked(krate)?.into_iter().map(version).find(|v| *v == want);
+        println!(
+            "| `{krate}` crate | {} | `Cargo.toml`, `Cargo.lock` |",
+            v.with_context(|| format!("Cargo.lock has no `{krate}` {want}"))?
+        );
+    }
+    for extism in locked("extism")? {
+        let embeds = extism
+            .get("dependencies")
+            .and_then(|d| d.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_str())
+            .find_map(|d| d.strip_prefix("wasmtime "))
+            .map(|v| format!(" (embeds `wasmtime` {v})"))
+            .unwrap_or_default();
+        println!(
+            "| `extism` crate | {}{embeds} | `listings/extism/extism-host/Cargo.toml` |",
+            version(extism)
+        );
+    }
+    let skeptic: Vec<String> = locked("skeptic")?.into_iter().map(version).collect();
+    println!(
+        "| `skeptic` crate | {} | `Cargo.lock` |",
+        skeptic.join(", ")
+    );
+    for t in tools::pinned(&root)? {
+        let (from, pinned_in) = match t.source {
+            tools::Source::Crates => ("crates.io", "`ci/tools.toml`".to_string()),
+            tools::Source::Pypi => ("PyPI", "`ci/tools.toml`".to_string()),
+            tools::Source::Npm => (
+                "npm",
+                format!("`ci/tools.toml`, `ci/npm-tools/{}/`", t.krate),
+            ),
+        };
+        // An npm install's other direct dependencies, at the versions its lockfile holds (the
+        // JavaScript WASI implementations beside jco, say).
+        let mut with = String::new();
+        if t.source == tools::Source::Npm {
+            let dir = root.join("ci/npm-tools").join(&t.krate);
+            let manifest: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("package.json"))?)?;
+            let lock: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("package-lock.json"))?)?;
+            let others: Vec<String> = manifest["dependencies"]
+                .as_object()
+                .map(|deps| {
+                    deps.keys()
+                        .filter(|d| **d != t.npm_package)
+                        .cloned()
+                        .collect::<Vec<String>>()
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| {
+                    let v = lock["packages"][format!("node_modules/{d}")]["version"]
+                        .as_str()
+                        .unwrap_or("?")
+                        .to_string();
+                    format!("`{d}` {v}")
+                })
+                .collect();
+            if !others.is_empty() {
+                with = format!(", with {}", others.join(", "));
+            }
+        }
+        println!(
+            "| `{}` ({}, from {from}{with}) | {} | {pinned_in} |",
+            t.npm_package, t.bin, t.version
+        );
+    }
+    Ok(())
+}
