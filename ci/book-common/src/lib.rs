@@ -8,6 +8,14 @@ use std::path::{Path, PathBuf};
 /// SIGABRT (128 + 6), which is also what `wasmtime run` exits with.
 pub const TRAP_EXIT_CODE: i32 = 134;
 
+/// The longest deadline a run may have (the runner's `--deadline-ms`, a listing's
+/// `deadline-ms`), in milliseconds: the harness kills any process after 180 s.
+pub const MAX_DEADLINE_MS: u64 = 180_000;
+
+/// The largest memory cap a run may have (the runner's `--memory-mib`, a listing's
+/// `memory-mib`): 4 GiB, a 32-bit linear memory's largest size.
+pub const MAX_MEMORY_MIB: usize = 4096;
+
 /// The book's cache: `$WASI_BOOK_CACHE`, else `$XDG_CACHE_HOME/wasi-exploration`, else
 /// `~/.cache/wasi-exploration`; `None` without any of them (never a shared place such as /tmp).
 pub fn cache_root() -> Option<PathBuf> {

@@ -67,9 +67,14 @@ pub fn load<T>(
     if path.exists() {
         match load(&path) {
             Ok(code) => return Ok(code),
-            // Truncated, corrupted or from an incompatible build: replace it.
-            Err(_) => std::fs::remove_file(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?,
+            // Truncated, corrupted or from an incompatible build: replace it. Another run that
+            // met the same bad entry may have removed it first, which is as good.
+            Err(_) => match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {}", path.display()));
+                }
+                _ => {}
+            },
         }
     }
     write_entry(dir, &path, &precompile(wasm)?)?;
@@ -92,9 +97,12 @@ fn entry_path(engine: &Engine, dir: &Path, wasm: &[u8]) -> PathBuf {
 /// never leaves one behind under the entry's name.
 fn write_entry(dir: &Path, path: &Path, code: &[u8]) -> Result<()> {
     use std::io::Write;
+    // A name no other writer uses: other processes differ in id, other threads in number.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(
-        ".{}.{}.tmp",
+        ".{}.{}.{}.tmp",
         std::process::id(),
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         path.file_name().unwrap().to_string_lossy()
     ));
     let mut file =
@@ -110,4 +118,45 @@ fn write_entry(dir: &Path, path: &Path, code: &[u8]) -> Result<()> {
         .and_then(|d| d.sync_all())
         .with_context(|| format!("cannot sync {}", dir.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmtime::Module;
+
+    #[test]
+    fn runs_meeting_one_corrupted_entry_at_once_all_succeed() {
+        let engine = Engine::default();
+        let wasm = wat::parse_str("(module (func (export \"f\")))").unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().join("cache");
+        assert_eq!(unusable(&dir), None);
+        for round in 0..5 {
+            std::fs::write(entry_path(&engine, &dir, &wasm), b"corrupted").unwrap();
+            let barrier = std::sync::Barrier::new(4);
+            std::thread::scope(|s| {
+                let runs: Vec<_> = (0..4)
+                    .map(|_| {
+                        s.spawn(|| {
+                            barrier.wait();
+                            // SAFETY: entries in this test's private directory, written by
+                            // `precompile_module` of this engine (or garbage, which fails to load).
+                            load(
+                                &engine,
+                                &dir,
+                                &wasm,
+                                |b| engine.precompile_module(b),
+                                |p| unsafe { Module::deserialize_file(&engine, p) },
+                            )
+                        })
+                    })
+                    .collect();
+                for run in runs {
+                    let module = run.join().unwrap();
+                    assert!(module.is_ok(), "round {round}: {:?}", module.err());
+                }
+            });
+        }
+    }
 }

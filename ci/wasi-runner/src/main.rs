@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+use book_common::{MAX_DEADLINE_MS, MAX_MEMORY_MIB};
 use wasi_runner::{Call, Preopen, RunOptions};
 
 fn main() -> ExitCode {
@@ -66,8 +67,10 @@ Runs a WASI 0.1 module (command or reactor) or a WASI 0.2 component on wasmtime 
   --invoke NAME           run a reactor: `_initialize` if exported, then NAME(ARGS...)
   --call 'NAME ARG...'    call an export on the same instance (repeatable): alone, it runs a
                           reactor as --invoke does; after --invoke, it makes one more call
-  --deadline-ms N         wall-clock limit (default 10000)
-  --memory-mib N          linear-memory cap (default 256)
+  --deadline-ms N         wall-clock limit for the run, 1 to 180000 (default 10000)
+  --memory-mib N          the most each of the guest's linear memories may hold, 1 to 4096
+                          (default 256); tables are capped at 1,000,000 elements, and the
+                          host's own memory (wasmtime's, the runner's) is not counted
   --no-cache              compile every time instead of using the compiled-code cache
 
        wasi-runner --describe FILE.wasm
@@ -144,13 +147,22 @@ fn parse(argv: Vec<String>) -> Result<RunOptions, String> {
             "--deadline-ms" => {
                 let ms = value(&mut p)?
                     .parse::<u64>()
-                    .map_err(|e| format!("--deadline-ms: {e}"))?;
+                    .ok()
+                    .filter(|ms| (1..=MAX_DEADLINE_MS).contains(ms))
+                    .ok_or(format!(
+                        "--deadline-ms takes a number of milliseconds from 1 to {MAX_DEADLINE_MS}"
+                    ))?;
                 opts.deadline = Duration::from_millis(ms);
             }
             "--memory-mib" => {
                 let mib = value(&mut p)?
                     .parse::<usize>()
-                    .map_err(|e| format!("--memory-mib: {e}"))?;
+                    .ok()
+                    .filter(|mib| (1..=MAX_MEMORY_MIB).contains(mib))
+                    .ok_or(format!(
+                        "--memory-mib takes a number of MiB from 1 to {MAX_MEMORY_MIB} \
+                         (a 32-bit linear memory's largest size)"
+                    ))?;
                 opts.memory_limit_bytes = mib << 20;
             }
             "--no-cache" => opts.cache_dir = None,

@@ -440,6 +440,38 @@ impl Spec {
                     "{at}`network = true` with wasip1: WASI 0.1 has no sockets API to grant (limit the run with `targets`)"
                 );
             }
+            if let Some(ms) = run.deadline_ms
+                && !(1..=book_common::MAX_DEADLINE_MS).contains(&ms)
+            {
+                bail!(
+                    "{at}`deadline-ms = {ms}` is outside 1..={}",
+                    book_common::MAX_DEADLINE_MS
+                );
+            }
+            if let Some(mib) = run.memory_mib
+                && !(1..=book_common::MAX_MEMORY_MIB as u64).contains(&mib)
+            {
+                bail!(
+                    "{at}`memory-mib = {mib}` is outside 1..={} (a 32-bit linear memory's largest size)",
+                    book_common::MAX_MEMORY_MIB
+                );
+            }
+            for d in &run.dirs {
+                let inside = !Path::new(&d.host).is_absolute()
+                    && Path::new(&d.host).components().all(|c| {
+                        matches!(
+                            c,
+                            std::path::Component::Normal(_) | std::path::Component::CurDir
+                        )
+                    });
+                if !inside {
+                    bail!(
+                        "{at}`dirs`: `host = \"{}\"` is not a directory inside the listing: a run may \
+                         only be granted its own files (write a relative path such as \"data\")",
+                        d.host
+                    );
+                }
+            }
             for t in &targets {
                 let c = run.exit_code.for_target(*t);
                 if !(0..=255).contains(&c) {
@@ -924,6 +956,26 @@ mod tests {
 
     #[test]
     fn bad_value_is_named() {
+        for (toml, expected) in [
+            (
+                "dirs = [{ host = \"/\", guest = \"/\" }]",
+                "`dirs`: `host = \"/\"` is not a directory inside the listing",
+            ),
+            (
+                "dirs = [{ host = \"data/../..\", guest = \"/d\" }]",
+                "`host = \"data/../..\"` is not a directory inside the listing",
+            ),
+            ("deadline-ms = 0", "`deadline-ms = 0` is outside 1..=180000"),
+            (
+                "memory-mib = 99999",
+                "`memory-mib = 99999` is outside 1..=4096",
+            ),
+        ] {
+            let err = spec(&format!("targets = [\"wasip1\"]\n{toml}"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{toml}: {err}");
+        }
         let err = spec("targets = [\"wasip3\"]").unwrap_err().to_string();
         assert!(err.contains("wasip3"), "{err}");
         let err = spec("targets = [\"wasip1\"]\nexit-code = \"x\"")

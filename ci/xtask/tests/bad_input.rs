@@ -662,7 +662,10 @@ fn a_run_button_whose_module_was_not_built_is_named() {
     let root = fake_repo("run-assets", "targets = [\"wasip1\"]");
     let l = listing(&root).unwrap();
     let problems = xtask::run_here::missing_assets(&root, std::slice::from_ref(&l)).join("\n");
-    assert!(problems.contains("src/run/runtime.js is missing"), "{problems}");
+    assert!(
+        problems.contains("src/run/runtime.js is missing"),
+        "{problems}"
+    );
     assert!(
         problems.contains("src/run/p1/hello.wasm (the Run button of listing `hello`"),
         "{problems}"
