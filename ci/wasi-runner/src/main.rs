@@ -2,10 +2,10 @@
 //! Its flags (see USAGE below) follow `wasmtime run` where it has them. It is the cargo
 //! `runner` for the wasm targets: see `.cargo/config.toml` and `ci/wasi-run`.
 
+use book_common::{MAX_DEADLINE_MS, MAX_MEMORY_MIB};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-use book_common::{MAX_DEADLINE_MS, MAX_MEMORY_MIB};
 use wasi_runner::{Call, Preopen, RunOptions};
 
 fn main() -> ExitCode {

@@ -310,6 +310,32 @@ fn a_missing_file_and_a_bad_flag_are_named() {
     );
 }
 
+#[test]
+fn a_limit_out_of_range_is_refused_not_wrapped() {
+    // 2^44 MiB would wrap to a cap of 0 bytes when shifted into bytes on 64 bits.
+    for (flag, value, says) in [
+        (
+            "--memory-mib",
+            "17592186044416",
+            "--memory-mib takes a number of MiB from 1 to 4096",
+        ),
+        (
+            "--memory-mib",
+            "0",
+            "--memory-mib takes a number of MiB from 1 to 4096",
+        ),
+        (
+            "--deadline-ms",
+            "0",
+            "--deadline-ms takes a number of milliseconds from 1 to 180000",
+        ),
+    ] {
+        let r = run(&[flag, value, &guest("wasip1"), "alloc"]);
+        assert_eq!(r.code, 2, "{flag} {value}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{flag} {value}: {}", r.stderr);
+    }
+}
+
 /// The runner with its compiled-code cache in `cache`.
 fn run_cached(cache: &Path, args: &[&str]) -> Run {
     run_with(args, |cmd| {

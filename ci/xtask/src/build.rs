@@ -150,21 +150,11 @@ fn build_command(root: &Path, listing: &Listing, target: Target, quiet: bool) ->
     cmd
 }
 
-/// Rebuilds one listing if any file its build reads is newer than its artifact (the `show` fast
-/// path: a stat of a few files instead of a cargo invocation). What its build reads: see
-/// `input_dirs`.
-pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<()> {
-    let artifact = root.join(listing.artifact(target));
-    let built = std::fs::metadata(&artifact).and_then(|m| m.modified()).ok();
-    let newest_source = input_dirs(root, listing)
-        .iter()
-        .filter_map(|d| newest_mtime(d))
-        .max();
-    if let (Some(built), Some(src)) = (built, newest_source)
-        && built >= src
-    {
-        return Ok(());
-    }
+/// Builds one listing (and the listings it `requires` first) with cargo, which decides what is
+/// up to date: a no-op build takes a fraction of a second, and it knows every input (the
+/// sources, `Cargo.lock`, the root manifest, the toolchain, a file included from elsewhere).
+/// Its output is shown only when the build fails.
+pub fn build_listing(root: &Path, listing: &Listing, target: Target) -> Result<()> {
     for (name, t) in &listing.spec.requires {
         let mut cmd = crate::workspace::cargo(root);
         cmd.args(["build", "-q", "-p", name]);
@@ -189,11 +179,6 @@ pub fn build_if_stale(root: &Path, listing: &Listing, target: Target) -> Result<
             target.name(),
             String::from_utf8_lossy(&out.stderr)
         );
-    }
-    // Cargo leaves an up-to-date artifact alone (a changed comment in Cargo.toml, say); mark it
-    // checked, or every later `show` would ask cargo again.
-    if let Ok(file) = std::fs::File::options().write(true).open(&artifact) {
-        let _ = file.set_modified(std::time::SystemTime::now());
     }
     Ok(())
 }
@@ -256,24 +241,4 @@ pub fn input_dirs(root: &Path, listing: &Listing) -> Vec<PathBuf> {
         dirs.push(dir);
     }
     dirs
-}
-
-fn newest_mtime(dir: &Path) -> Option<std::time::SystemTime> {
-    let mut newest = None;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).ok()?.flatten() {
-            let p = e.path();
-            let name = e.file_name();
-            if name.to_string_lossy().starts_with("output.") {
-                continue; // transcripts are outputs, not sources
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(m) = e.metadata().and_then(|m| m.modified()) {
-                newest = newest.max(Some(m));
-            }
-        }
-    }
-    newest
 }

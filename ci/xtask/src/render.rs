@@ -285,7 +285,7 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
             let mut md = banner.clone();
             let outcome = (|| {
                 if l.spec.build == Build::Ok {
-                    build::build_if_stale(root, &l, target)?;
+                    build::build_listing(root, &l, target)?;
                 }
                 let (transcript, captured) = run::run_listing(root, &l, run, target)?;
                 md.push_str(&format!("```console\n{}```\n", folded(&transcript)));

@@ -39,7 +39,7 @@ pub fn check(name: &str, target: Option<&str>, run_name: Option<&str>) -> Result
     }
     for (run, t) in runs {
         if l.spec.build == Build::Ok {
-            build::build_if_stale(&root, l, t)?;
+            build::build_listing(&root, l, t)?;
         }
         report.record(&l.describe(run, t), verify::check(&root, l, run, t));
     }
