@@ -1,7 +1,7 @@
 //! Checks of the book's sources (every listing shown, every include real, every Rust block
 //! tested, every embedded command strict) and the book build itself.
 
-use crate::listing::{Listing, Target};
+use crate::model::{Listing, Target};
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -49,7 +49,7 @@ pub fn pages(root: &Path) -> Result<Vec<Page>> {
         .into_iter()
         .map(|path| {
             Ok(Page {
-                name: crate::listing::rel(root, &path),
+                name: crate::model::rel(root, &path),
                 text: std::fs::read_to_string(&path)?,
                 path,
             })
@@ -264,7 +264,7 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     }
     problems.extend(stale_nightlies(
         root,
-        crate::listing::nightly_channel(root).ok().as_deref(),
+        crate::model::nightly_channel(root).ok().as_deref(),
     )?);
     problems.extend(caption_numbers(&src)?);
     problems.extend(unmarked_failures(&src, listings)?);
@@ -482,7 +482,7 @@ pub fn then_now_tables(root: &Path, listings: &[Listing]) -> Result<Vec<String>>
                     let listing = listings.iter().find(|l| l.dir == Path::new(path));
                     let fails = match listing {
                         Some(l) => {
-                            l.spec.build == crate::listing::Build::Fails
+                            l.spec.build == crate::model::Build::Fails
                                 || l.spec.runs.iter().any(|r| r.failure.is_some())
                         }
                         // A file, such as a `.wat` the chapter runs with `sh --exit N`.
@@ -496,7 +496,7 @@ pub fn then_now_tables(root: &Path, listings: &[Listing]) -> Result<Vec<String>>
                     let works = match listing {
                         Some(l) => {
                             l.spec.runs.is_empty()
-                                || (l.spec.build == crate::listing::Build::Ok
+                                || (l.spec.build == crate::model::Build::Ok
                                     && l.spec.runs.iter().any(|r| r.failure.is_none()))
                         }
                         None => true,
@@ -535,7 +535,7 @@ pub fn unmarked_failures(src: &Path, listings: &[Listing]) -> Result<Vec<String>
             else {
                 continue;
             };
-            let fails = l.spec.build == crate::listing::Build::Fails
+            let fails = l.spec.build == crate::model::Build::Fails
                 || (!l.spec.runs.is_empty() && l.spec.runs.iter().all(|r| r.failure.is_some()));
             if fails && !c[1].split_whitespace().any(|class| class == "fails") {
                 let name = file.file_name().unwrap_or_default().to_string_lossy();
@@ -565,7 +565,7 @@ pub fn stale_nightlies(root: &Path, pinned: Option<&str>) -> Result<Vec<String>>
         for (n, line) in text.lines().enumerate() {
             for m in re.find_iter(line).filter(|m| Some(m.as_str()) != pinned) {
                 let at = file.strip_prefix(root).unwrap_or(&file).display();
-                let pin = crate::listing::NIGHTLY_PIN;
+                let pin = crate::model::NIGHTLY_PIN;
                 problems.push(match pinned {
                     Some(p) => format!(
                         "{at}:{}: names `{}`, but the pinned nightly is `{p}` ({pin})",
@@ -909,14 +909,11 @@ pub fn workflow_problems(root: &Path) -> Result<Vec<String>> {
         false => vec![],
     };
     if files.is_empty() {
-        problems.push(format!(
-            "no workflow in {}",
-            crate::listing::rel(root, &dir)
-        ));
+        problems.push(format!("no workflow in {}", crate::model::rel(root, &dir)));
     }
     let hash = regex::Regex::new(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}(\s+#.*)?$").expect("valid");
     for file in files {
-        let name = crate::listing::rel(root, &file);
+        let name = crate::model::rel(root, &file);
         let text = std::fs::read_to_string(&file)?;
         for (i, line) in text.lines().enumerate() {
             let t = line.trim_start().trim_start_matches("- ");

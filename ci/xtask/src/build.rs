@@ -1,7 +1,7 @@
 //! Pipeline stage 2, build: every listing as the book tells a reader to build it, and one
 //! listing again when a file its build reads changed (the `show` fast path).
 
-use crate::listing::{Build, Listing, Target};
+use crate::model::{Build, Listing, Target};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -98,7 +98,7 @@ pub fn build_for_pages(root: &Path, wanted: &[(&Listing, Target)]) -> Result<Vec
         }
         let dir = match listing.spec.rustflags.is_empty() {
             true => PathBuf::from("target"),
-            false => PathBuf::from(crate::listing::RUSTFLAGS_TARGET_DIR),
+            false => PathBuf::from(crate::model::RUSTFLAGS_TARGET_DIR),
         };
         built.push(
             root.join(dir)

@@ -1,7 +1,7 @@
 //! Pipeline stage 1, discover: every listing of the book, read from the workspace (`cargo
 //! metadata`) and from the crates it excludes, with its metadata checked.
 
-use crate::listing::{Build, Listing, METADATA_KEY, Spec, rel};
+use crate::model::{Build, Listing, METADATA_KEY, Spec, rel};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 

@@ -8,7 +8,7 @@ pub mod builds;
 pub mod discover;
 pub mod exec;
 pub mod links;
-pub mod listing;
+pub mod model;
 pub mod outdated;
 pub mod preview;
 pub mod render;

@@ -2,7 +2,7 @@
 //! starts from facts. Informational only: it asks rustup and crates.io, and never fails the
 //! tests (nothing in `ci/book test` calls it).
 
-use crate::listing::nightly_channel;
+use crate::model::nightly_channel;
 use crate::tools;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
@@ -33,7 +33,7 @@ pub fn rows(root: &Path) -> Result<Vec<Row>> {
     rows.push(Row {
         what: "Rust nightly".into(),
         pinned: nightly_channel(root)?,
-        pinned_in: crate::listing::NIGHTLY_PIN.into(),
+        pinned_in: crate::model::NIGHTLY_PIN.into(),
         newest_in_series: None,
         newest: newest_from_rustup_check(&check, "nightly"),
     });

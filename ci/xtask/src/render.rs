@@ -13,8 +13,8 @@
 //!   note that says so, and a tool's run shows a note that its output is on its way. When the
 //!   build is done, `serve` rebuilds the book and the page reloads with live output.
 
-use crate::listing::{Build, Listing, Target};
-use crate::{book, build, exec, listing, run, tools};
+use crate::model::{Build, Listing, Target};
+use crate::{book, build, exec, model, run, tools};
 use anyhow::{Context, Result, bail};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -133,7 +133,7 @@ impl Key {
 
 /// `path size mtime` of one file (or `path missing`).
 fn stamp(root: &Path, f: &Path) -> String {
-    let name = listing::rel(root, f);
+    let name = model::rel(root, f);
     match std::fs::metadata(f) {
         Ok(m) => {
             let mtime = m

@@ -3,7 +3,7 @@
 //! what varies between runs redacted for comparison.
 
 use crate::exec::{Captured, capture};
-use crate::listing::{Build, Listing, Run, Target};
+use crate::model::{Build, Listing, Run, Target};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,7 +44,7 @@ pub fn run_listing(
         if let Some(triple) = target.triple() {
             cmd.args(["--target", triple]);
         }
-        cmd.args(["--target-dir", crate::listing::FAILS_TARGET_DIR]);
+        cmd.args(["--target-dir", crate::model::FAILS_TARGET_DIR]);
         capture(cmd, None, PROCESS_LIMIT)?
     } else {
         let mut cmd = match target {

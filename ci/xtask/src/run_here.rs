@@ -12,7 +12,7 @@
 //! - The browser test (ci/browser-test) presses every button and compares the output and exit
 //!   status with the transcript; `ci/browser-portability.toml` must say what it saw.
 
-use crate::listing::{Build, Kind, Listing, Run, Target};
+use crate::model::{Build, Kind, Listing, Run, Target};
 use crate::{build, tools};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;

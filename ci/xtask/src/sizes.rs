@@ -4,7 +4,7 @@
 //! prints "Hello, WASI!" in the runner, and prints the sizes as markdown with an inline SVG.
 
 use crate::exec::capture;
-use crate::listing::Target;
+use crate::model::Target;
 use crate::run::runner_path;
 use crate::tools;
 use anyhow::{Context, Result, bail};

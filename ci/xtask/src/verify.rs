@@ -2,7 +2,7 @@
 //! then the `cargo run` and `wasmtime run` lines the page prints, run literally.
 
 use crate::exec::capture;
-use crate::listing::{Build, Listing, Run, Target};
+use crate::model::{Build, Listing, Run, Target};
 use crate::run::{PROCESS_LIMIT, normalise, redacted, run_listing};
 use crate::tools;
 use std::path::Path;
@@ -111,7 +111,7 @@ fn check_literal(
     let output = redacted(run, &normalise(root, &captured.output));
     // A trap is reported in each runtime's own words; there only the guest's own output (what
     // came before the runtime's error line) and the exit code must agree.
-    let (a, b) = if code == crate::listing::TRAP_EXIT_CODE {
+    let (a, b) = if code == crate::model::TRAP_EXIT_CODE {
         (before_error(expected_output), before_error(&output))
     } else {
         (expected_output, output.as_str())

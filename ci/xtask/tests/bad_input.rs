@@ -4,7 +4,7 @@
 //! the fake repository reaches them through a `target` symlink.
 
 use std::path::{Path, PathBuf};
-use xtask::listing::{Listing, Target};
+use xtask::model::{Listing, Target};
 use xtask::{book, build, run, verify};
 
 /// This checkout (found at run time: test binaries are shared between clones).
@@ -512,9 +512,8 @@ fn a_listing_that_hangs_is_killed_and_named() {
         "sleep 30 & echo $! > '{}'; wait",
         pid_file.display()
     ));
-    let err = xtask::exec::capture(cmd, None, std::time::Duration::from_millis(500))
-        .err()
-        .expect("killed");
+    let err =
+        xtask::exec::capture(cmd, None, std::time::Duration::from_millis(500)).expect_err("killed");
     assert!(format!("{err:#}").contains("did not end within"), "{err:#}");
     let grandchild = std::fs::read_to_string(&pid_file)
         .expect("the shell started its child")

@@ -2,7 +2,7 @@
 //! from outside its own directory, which no walk over the listing's files would notice.
 
 use std::path::Path;
-use xtask::listing::{Listing, Target};
+use xtask::model::{Listing, Target};
 
 #[test]
 fn a_listing_is_rebuilt_when_a_file_outside_it_that_it_includes_changes() {

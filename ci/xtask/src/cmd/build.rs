@@ -5,7 +5,7 @@ use super::setup::setup;
 use super::{mdbook, root, this_program};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
-use xtask::listing::{self};
+use xtask::model::{self};
 use xtask::render::{self};
 use xtask::{archive, book, preview, run_here};
 
@@ -70,7 +70,7 @@ pub fn preview_book(root: &Path) -> Result<Vec<String>> {
             if source.contains(directive) && !built.contains(note) {
                 problems.push(format!(
                     "{}: has `{directive}…`, but its preview page does not say \"{note}\"",
-                    listing::rel(root, &page)
+                    model::rel(root, &page)
                 ));
             }
         }

@@ -4,7 +4,7 @@ use super::setup::check_nightly;
 use super::{cargo, root, select, step};
 use anyhow::{Result, bail};
 use std::time::Instant;
-use xtask::listing::{Build, Target, Toolchain};
+use xtask::model::{Build, Target, Toolchain};
 use xtask::suite::Report;
 use xtask::{book, build, discover, verify};
 

@@ -5,7 +5,7 @@ use super::{mdbook, root};
 use anyhow::{Result, bail};
 use std::process::Command;
 use std::time::Instant;
-use xtask::listing::{Build, Target};
+use xtask::model::{Build, Target};
 use xtask::render::{self};
 use xtask::run;
 

@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
-use xtask::listing::Listing;
+use xtask::model::Listing;
 use xtask::{tools, workspace};
 
 /// The repository root: the clone this program was built from.

@@ -3,13 +3,13 @@
 use super::bless::bless;
 use super::root;
 use anyhow::{Context, Result, bail};
-use xtask::listing::{self};
+use xtask::model::{self};
 use xtask::{scaffold, workspace};
 
 pub fn new_chapter(slug: &str, title: &str, part: Option<&str>) -> Result<()> {
     let root = root();
     for f in scaffold::new_chapter(&root, slug, title, part)? {
-        eprintln!("wrote {}", listing::rel(&root, &f));
+        eprintln!("wrote {}", model::rel(&root, &f));
     }
     eprintln!(
         "next: write the page, add a listing with `ci/book new listing {slug} NAME`, \
@@ -25,7 +25,7 @@ pub fn new_listing(chapter: &str, name: &str) -> Result<()> {
     let dir = scaffold::new_listing(&root, chapter, name)?;
     eprintln!(
         "wrote {}/ (Cargo.toml, src/main.rs)",
-        listing::rel(&root, &dir)
+        model::rel(&root, &dir)
     );
     // The new workspace member's entry in Cargo.lock (nothing else changes: no --locked).
     let status = workspace::cargo(&root)

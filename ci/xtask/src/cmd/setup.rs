@@ -5,7 +5,7 @@ use super::{cargo, step};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use xtask::listing::{self, Listing, Target, Toolchain};
+use xtask::model::{self, Listing, Target, Toolchain};
 use xtask::{build, discover, tools};
 
 /// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
@@ -82,7 +82,7 @@ pub fn check_targets() -> Result<()> {
 /// when anything is missing (here rather than in `ci/book`, so that `serve` shows the first page
 /// before it downloads a second toolchain).
 pub fn check_nightly(root: &Path) -> Result<()> {
-    let (channel, targets) = listing::nightly_pin(root)?;
+    let (channel, targets) = model::nightly_pin(root)?;
     let has_all = || {
         let out = Command::new("rustup")
             .args(["run", &channel, "rustc", "--print", "sysroot"])
@@ -114,7 +114,7 @@ pub fn check_nightly(root: &Path) -> Result<()> {
     step(
         &format!(
             "installing Rust {channel} (pinned in {}; once): rustup {}",
-            listing::NIGHTLY_PIN,
+            model::NIGHTLY_PIN,
             args.join(" ")
         ),
         || {
@@ -128,8 +128,8 @@ pub fn check_nightly(root: &Path) -> Result<()> {
                      rustup may no longer serve that toolchain or one of its targets: pin \
                      another in {}",
                     targets.join(", "),
-                    listing::NIGHTLY_PIN,
-                    listing::NIGHTLY_PIN
+                    model::NIGHTLY_PIN,
+                    model::NIGHTLY_PIN
                 );
             }
             Ok(())

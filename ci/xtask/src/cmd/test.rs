@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
-use xtask::listing::{Build, Kind, Listing, Target};
+use xtask::model::{Build, Kind, Listing, Target};
 use xtask::suite::Checked;
 use xtask::suite::Report;
 use xtask::{archive, book, builds, links, run_here, timeline, tools, verify, width, workspace};

@@ -2,7 +2,7 @@
 
 use super::root;
 use anyhow::{Context, Result, bail};
-use xtask::listing::{self};
+use xtask::model::{self};
 use xtask::tools;
 
 /// The "tested with" table, read from the files that pin each version.
@@ -14,7 +14,7 @@ pub fn versions() -> Result<()> {
         .as_str()
         .context("rust-toolchain.toml: no channel")?
         .to_string();
-    let (nightly, nightly_targets) = listing::nightly_pin(&root)?;
+    let (nightly, nightly_targets) = model::nightly_pin(&root)?;
     let lock: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock"))?)?;
     let packages = lock["package"]
         .as_array()
@@ -58,7 +58,7 @@ pub fn versions() -> Result<()> {
     println!(
         "| Rust nightly, for the listings that need it (targets {}) | {nightly} | `{}` |",
         targets(nightly_targets.iter().map(String::as_str).collect()),
-        listing::NIGHTLY_PIN
+        model::NIGHTLY_PIN
     );
     for krate in ["wasmtime", "wasmtime-wasi"] {
         let want =
