@@ -9,7 +9,6 @@ pub mod discover;
 pub mod exec;
 pub mod links;
 pub mod model;
-pub mod outdated;
 pub mod preview;
 pub mod render;
 pub mod run;

@@ -8,7 +8,7 @@ mod cmd;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use xtask::render::{self, Shell};
-use xtask::{discover, links, outdated, preview, run_here, sizes, timeline, workspace};
+use xtask::{discover, links, preview, run_here, sizes, timeline, workspace};
 
 /// The book's commands: set up, serve, test, and the tools a contributor needs.
 #[derive(Parser)]
@@ -218,6 +218,6 @@ fn dispatch(command: Command, raw: &[String]) -> Result<()> {
         Command::Cmdrun { args } => preview::cmdrun(&root, &args),
         Command::Sizes => sizes::print(&root),
         Command::Measure => cmd::measure::measure(),
-        Command::Outdated => outdated::print(&root),
+        Command::Outdated => xtask::tools::outdated::print(&root),
     }
 }
