@@ -4,10 +4,9 @@
 pub mod archive;
 pub mod book;
 pub mod build;
-pub mod builds;
+pub mod checks;
 pub mod discover;
 pub mod exec;
-pub mod links;
 pub mod model;
 pub mod preview;
 pub mod render;
@@ -19,5 +18,4 @@ pub mod suite;
 pub mod timeline;
 pub mod tools;
 pub mod verify;
-pub mod width;
 pub mod workspace;

@@ -7,8 +7,9 @@ mod cmd;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use xtask::checks;
 use xtask::render::{self, Shell};
-use xtask::{discover, links, preview, run_here, sizes, timeline, workspace};
+use xtask::{discover, preview, run_here, sizes, timeline, workspace};
 
 /// The book's commands: set up, serve, test, and the tools a contributor needs.
 #[derive(Parser)]
@@ -194,10 +195,10 @@ fn dispatch(command: Command, raw: &[String]) -> Result<()> {
             };
             render::shell(&root, raw, &command, form)
         }
-        Command::Links { checked } => links::updated(&root, &checked).and_then(|list| {
+        Command::Links { checked } => checks::links::updated(&root, &checked).and_then(|list| {
             Ok(std::fs::write(
-                root.join(links::FILE),
-                links::render(&list),
+                root.join(checks::links::FILE),
+                checks::links::render(&list),
             )?)
         }),
         Command::Portability { bless: false } => discover::discover(&root)

@@ -116,7 +116,7 @@ pub fn expand(content: &str, dir: &Path) -> Result<String> {
 
 /// One directive's output, as mdbook-cmdrun 0.7.3 makes it (`run_cmdrun`): with `--strict`, a
 /// command that fails does not fail the build but writes cmdrun's `**cmdrun error**` text into
-/// the page, which `ci/book test` finds (`book::cmdrun_errors`). The book uses `--strict` only
+/// the page, which `ci/book test` finds (`checks::built::cmdrun_errors`). The book uses `--strict` only
 /// (`ci/book test` checks that every directive has it), so another option is an error here
 /// rather than a guess.
 fn run(directive: &str, dir: &Path, inline: bool) -> Result<String> {

@@ -290,7 +290,7 @@ mod tests {
         );
         assert_eq!(read("hello.md"), "Listing 1-1, then Listing 4-1.\n");
         assert!(
-            crate::book::caption_numbers(&root.join("src"))
+            crate::checks::sources::caption_numbers(&root.join("src"))
                 .unwrap()
                 .is_empty()
         );

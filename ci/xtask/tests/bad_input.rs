@@ -4,8 +4,9 @@
 //! the fake repository reaches them through a `target` symlink.
 
 use std::path::{Path, PathBuf};
+use xtask::checks;
 use xtask::model::{Listing, Target};
-use xtask::{book, build, run, verify};
+use xtask::{build, run, verify};
 
 /// This checkout (found at run time: test binaries are shared between clones).
 fn real_root() -> PathBuf {
@@ -140,7 +141,7 @@ fn a_listing_no_chapter_shows_and_an_include_of_a_missing_file_fail() {
         "src/chapter.md",
         "# C\n\n```rust\n{{#rustdoc_include ../listings/ch/hello/src/nope.rs:all}}\n```\n",
     );
-    let problems = book::check_sources(&root, std::slice::from_ref(&l)).unwrap();
+    let problems = checks::sources::check_sources(&root, std::slice::from_ref(&l)).unwrap();
     let all = problems.join("\n");
     assert!(
         all.contains(
@@ -164,7 +165,7 @@ fn a_page_that_names_a_listing_that_does_not_exist_fails() {
         "# C\n\n| Claim | Proof |\n|---|---|\n| it works | `listings/ch/hello`, `listings/ch/gone` |\n\n\
          ```rust\n{{#include ../listings/ch/hello/src/main.rs:all}}\n```\n",
     );
-    let all = book::check_sources(&root, std::slice::from_ref(&l))
+    let all = checks::sources::check_sources(&root, std::slice::from_ref(&l))
         .unwrap()
         .join("\n");
     assert!(
@@ -183,7 +184,7 @@ fn a_run_it_comment_that_drifted_from_the_books_command_is_named() {
         "listings/ch/hello/src/main.rs",
         "// Run it: cargo run -q -p hello --target wasm32-wasip1 -- two\nfn main() {}\n",
     );
-    let all = book::run_it_comment(&root, &l).join("\n");
+    let all = checks::sources::run_it_comment(&root, &l).join("\n");
     assert!(
         all.contains("holds none of the commands the book prints"),
         "{all}"
@@ -197,10 +198,10 @@ fn a_run_it_comment_that_drifted_from_the_books_command_is_named() {
         "listings/ch/hello/src/main.rs",
         "// Run it: cargo run -q -p hello --target wasm32-wasip1 -- one\nfn main() {}\n",
     );
-    assert!(book::run_it_comment(&root, &l).is_empty());
+    assert!(checks::sources::run_it_comment(&root, &l).is_empty());
     write(&root, "listings/ch/hello/src/main.rs", "fn main() {}\n");
     assert!(
-        book::run_it_comment(&root, &l)
+        checks::sources::run_it_comment(&root, &l)
             .join("")
             .contains("no `Run it:` comment")
     );
@@ -219,7 +220,7 @@ fn unsafe_book_sources_are_refused() {
          ```rust\n{{#rustdoc_include ../listings/ch/hello/src/main.rs:all}}\n\
          {{#rustdoc_include ../listings/ch/hello/src/main.rs:all}}\n```\n",
     );
-    let all = book::check_sources(&root, std::slice::from_ref(&l))
+    let all = checks::sources::check_sources(&root, std::slice::from_ref(&l))
         .unwrap()
         .join("\n");
     assert!(
@@ -241,7 +242,7 @@ fn unsafe_book_sources_are_refused() {
         "src/chapter.md",
         "```rust,compile_fail\nfn main() { let x: u32 = \"\"; }\n```\n",
     );
-    let all = book::check_sources(&root, std::slice::from_ref(&l))
+    let all = checks::sources::check_sources(&root, std::slice::from_ref(&l))
         .unwrap()
         .join("\n");
     assert!(all.contains("skeptic cannot check `compile_fail`"), "{all}");
@@ -272,7 +273,7 @@ fn a_nightly_listing_is_built_with_the_pinned_nightly_and_a_missing_pin_is_named
         "src/chapter.md",
         "```sh\ncargo +nightly-2026-10-29 build\n```\n",
     );
-    let all = book::check_sources(&root, std::slice::from_ref(&l))
+    let all = checks::sources::check_sources(&root, std::slice::from_ref(&l))
         .unwrap()
         .join("\n");
     assert!(all.contains("src/chapter.md:2: names `nightly-2026-10-29`, but the pinned nightly is `nightly-2000-01-01`"), "{all}");
@@ -289,7 +290,8 @@ fn a_listing_that_fails_on_purpose_must_be_marked_before_its_code() {
         format!("<span class=\"{class}\">Listing 1-1: `listings/ch/hello/src/main.rs`, x</span>\n")
     };
     write(&root, "src/chapter.md", &caption("caption"));
-    let problems = book::unmarked_failures(&root.join("src"), std::slice::from_ref(&l)).unwrap();
+    let problems =
+        checks::marks::unmarked_failures(&root.join("src"), std::slice::from_ref(&l)).unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
         problems[0].contains("Listing 1-1 shows `hello`, which fails on purpose"),
@@ -298,7 +300,7 @@ fn a_listing_that_fails_on_purpose_must_be_marked_before_its_code() {
     );
     write(&root, "src/chapter.md", &caption("caption fails"));
     assert!(
-        book::unmarked_failures(&root.join("src"), std::slice::from_ref(&l))
+        checks::marks::unmarked_failures(&root.join("src"), std::slice::from_ref(&l))
             .unwrap()
             .is_empty()
     );
@@ -328,7 +330,7 @@ fn a_link_to_a_page_or_an_anchor_that_does_not_exist_is_found() {
     );
     write(&root, "book/b.html", "<h2 id=\"there\">y</h2>");
     write(&root, "book/img/c.svg", "<svg/>");
-    let problems = book::broken_links(&html).unwrap();
+    let problems = checks::built::broken_links(&html).unwrap();
     assert_eq!(
         problems,
         vec![
@@ -379,7 +381,7 @@ fn a_listing_is_stale_when_a_dependency_or_a_shared_source_changes() {
 }
 
 /// Builds the book at `root` with the pinned mdbook and mdbook-cmdrun of the real checkout
-/// `real`, and returns the cmdrun errors `book::cmdrun_errors` finds in its pages.
+/// `real`, and returns the cmdrun errors `checks::built::cmdrun_errors` finds in its pages.
 fn cmdrun_errors_of_a_real_build(real: &Path, root: &Path) -> Vec<String> {
     let path = xtask::tools::path_with_pinned_first(real).unwrap();
     let mdbook = xtask::tools::find(real, "mdbook").unwrap().path();
@@ -399,7 +401,7 @@ fn cmdrun_errors_of_a_real_build(real: &Path, root: &Path) -> Vec<String> {
         "{}",
         String::from_utf8_lossy(&built.stderr)
     );
-    book::cmdrun_errors(&root.join("book")).unwrap()
+    checks::built::cmdrun_errors(&root.join("book")).unwrap()
 }
 
 #[test]
@@ -452,7 +454,7 @@ fn a_failed_embedded_command_in_the_built_book_is_found() {
         "book/bad.html",
         "<p><strong>cmdrun error</strong>: 'x' returned exit code 1 instead of 0.</p>",
     );
-    let errors = book::cmdrun_errors(&html).unwrap();
+    let errors = checks::built::cmdrun_errors(&html).unwrap();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].contains("bad.html: an embedded command failed"),
@@ -535,7 +537,8 @@ fn a_listing_that_hangs_is_killed_and_named() {
 fn the_runner_links_one_wasmtime_build_found_from_cargo() {
     // The real workspace (built by `cargo xtask setup`): the runner and a host listing share
     // one `wasmtime` 48 rlib.
-    let linked = xtask::builds::linked(&real_root(), &["wasi-runner", "reactor-host"]).unwrap();
+    let linked =
+        xtask::checks::builds::linked(&real_root(), &["wasi-runner", "reactor-host"]).unwrap();
     assert_eq!(linked.len(), 2, "{linked:?}");
     assert!(
         linked
@@ -543,7 +546,10 @@ fn the_runner_links_one_wasmtime_build_found_from_cargo() {
             .all(|(_, v, rlib)| v.starts_with("48.") && rlib.starts_with("libwasmtime-")),
         "{linked:?}"
     );
-    assert!(xtask::builds::duplicates(&linked).is_empty(), "{linked:?}");
+    assert!(
+        xtask::checks::builds::duplicates(&linked).is_empty(),
+        "{linked:?}"
+    );
 }
 
 #[test]
@@ -558,7 +564,7 @@ fn a_then_now_row_must_link_the_chapter_that_shows_its_proof_and_mark_failures()
          | b | it fails ([B](b.md#x)) | `listings/ch/hello` (fails) |\n",
     );
     write(&root, "src/b.md", "# B\n\nNothing shown here.\n");
-    let problems = book::then_now_tables(&root, std::slice::from_ref(&l))
+    let problems = checks::marks::then_now_tables(&root, std::slice::from_ref(&l))
         .unwrap()
         .join("\n");
     assert!(
@@ -579,7 +585,7 @@ fn a_then_now_row_must_link_the_chapter_that_shows_its_proof_and_mark_failures()
         "src/b.md",
         "<!-- cmdrun --strict $WASI_BOOK show listings/ch/hello wasip1 -->\n",
     );
-    let problems = book::then_now_tables(&root, std::slice::from_ref(&l)).unwrap();
+    let problems = checks::marks::then_now_tables(&root, std::slice::from_ref(&l)).unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].starts_with("src/table.md:4:"), "{problems:?}");
     // A listing that fails in every run must be marked.
@@ -598,7 +604,7 @@ fn a_then_now_row_must_link_the_chapter_that_shows_its_proof_and_mark_failures()
         "src/b.md",
         "```rust\n{{#include ../listings/ch/hello/src/main.rs:all}}\n```\n",
     );
-    let problems = book::then_now_tables(&root, std::slice::from_ref(&l)).unwrap();
+    let problems = checks::marks::then_now_tables(&root, std::slice::from_ref(&l)).unwrap();
     assert_eq!(
         problems,
         vec![

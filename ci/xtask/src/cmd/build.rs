@@ -5,6 +5,7 @@ use super::setup::setup;
 use super::{mdbook, root, this_program};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
+use xtask::checks;
 use xtask::model::{self};
 use xtask::render::{self};
 use xtask::{archive, book, preview, run_here};
@@ -30,8 +31,8 @@ pub fn build_book(root: &Path) -> Result<Vec<String>> {
     }
     let html = root.join("book");
     if html.join("index.html").is_file() {
-        problems.extend(book::cmdrun_errors(&html)?);
-        problems.extend(book::broken_links(&html)?);
+        problems.extend(checks::built::cmdrun_errors(&html)?);
+        problems.extend(checks::built::broken_links(&html)?);
     } else {
         problems.push("mdbook build produced no book/index.html".into());
     }
@@ -57,7 +58,7 @@ pub fn preview_book(root: &Path) -> Result<Vec<String>> {
         )]);
     }
     // A failed command leaves cmdrun's error in its page, as mdbook-cmdrun does.
-    let mut problems = book::cmdrun_errors(&out)?;
+    let mut problems = checks::built::cmdrun_errors(&out)?;
     for page in book::files_with_extension(&root.join("src"), "md")? {
         let source = std::fs::read_to_string(&page)?;
         let html = out.join(page.strip_prefix(root.join("src"))?.with_extension("html"));

@@ -4,9 +4,10 @@ use super::setup::check_nightly;
 use super::{cargo, root, select, step};
 use anyhow::{Result, bail};
 use std::time::Instant;
+use xtask::checks;
 use xtask::model::{Build, Target, Toolchain};
 use xtask::suite::Report;
-use xtask::{book, build, discover, verify};
+use xtask::{build, discover, verify};
 
 /// `check LISTING [TARGET [RUN]]`: what `ci/book test` checks of one listing, without the
 /// rest of the suite (no tool installs, no other listing built).
@@ -45,7 +46,7 @@ pub fn check(name: &str, target: Option<&str>, run_name: Option<&str>) -> Result
     }
     report.record(
         &format!("listing `{}`: its Run it comment", l.name),
-        book::run_it_comment(&root, l),
+        checks::sources::run_it_comment(&root, l),
     );
     report.finish(started)
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 use xtask::model::{Build, Kind, Listing, Target};
 use xtask::suite::Checked;
 use xtask::suite::Report;
-use xtask::{archive, book, builds, links, run_here, timeline, tools, verify, width, workspace};
+use xtask::{archive, checks, run_here, timeline, tools, verify, workspace};
 
 /// Every run of every listing checked (`verify::check`), two listings at a time on a machine
 /// with two cores: a check mostly waits on one process (the runner, cargo, the official CLI).
@@ -70,7 +70,7 @@ pub fn test() -> Result<()> {
     }
     report.check(
         "book sources: includes, code blocks, embedded commands",
-        || book::check_sources(&root, &all),
+        || checks::sources::check_sources(&root, &all),
     );
     report.check(
         "pictures drawn from a source are what their source draws (the WASI timeline)",
@@ -78,7 +78,7 @@ pub fn test() -> Result<()> {
     );
     report.check(
         "external links: listed in ci/external-links.toml, checked, primary sources",
-        || links::problems(&root),
+        || checks::links::problems(&root),
     );
     report.check(
         "ci/browser-portability.toml names exactly the runs that have a Run button",
@@ -86,7 +86,7 @@ pub fn test() -> Result<()> {
     );
     report.check(
         "included code fits the page (rustfmt.toml's max_width)",
-        || width::too_wide(&root, width::page_width(&root)?),
+        || checks::width::too_wide(&root, checks::width::page_width(&root)?),
     );
     report.check("every script in ci/ passes shellcheck (pinned)", || {
         shellcheck(&root)
@@ -100,9 +100,11 @@ pub fn test() -> Result<()> {
             .map(|l| l.name.as_str())
             .chain(["wasi-runner"])
             .collect();
-        let embedders = builds::embedders(&root, &hosts)?;
+        let embedders = checks::builds::embedders(&root, &hosts)?;
         let binaries: Vec<&str> = embedders.iter().map(String::as_str).collect();
-        Ok(builds::duplicates(&builds::linked(&root, &binaries)?))
+        Ok(checks::builds::duplicates(&checks::builds::linked(
+            &root, &binaries,
+        )?))
     });
 
     // Unit and integration tests of the tools, the runner's bad-input tests, and skeptic's
@@ -181,7 +183,7 @@ pub fn test() -> Result<()> {
 
     report.check(
         "workflows call only ci/ and pin every action to a commit",
-        || book::workflow_problems(&root),
+        || checks::workflows::workflow_problems(&root),
     );
     report.check(
         "workflows pass zizmor (the pinned linter for GitHub Actions, offline)",
