@@ -3,19 +3,13 @@
 
 pub mod archive;
 pub mod book;
-pub mod build;
 pub mod checks;
-pub mod discover;
 pub mod exec;
 pub mod model;
-pub mod preview;
-pub mod render;
-pub mod run;
-pub mod run_here;
+pub mod pipeline;
 pub mod scaffold;
 pub mod sizes;
 pub mod suite;
 pub mod timeline;
 pub mod tools;
-pub mod verify;
 pub mod workspace;

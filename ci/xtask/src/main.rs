@@ -8,8 +8,9 @@ mod cmd;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use xtask::checks;
-use xtask::render::{self, Shell};
-use xtask::{discover, preview, run_here, sizes, timeline, workspace};
+use xtask::pipeline::render::{self, Shell};
+use xtask::pipeline::{discover, preview, run_here};
+use xtask::{sizes, timeline, workspace};
 
 /// The book's commands: set up, serve, test, and the tools a contributor needs.
 #[derive(Parser)]

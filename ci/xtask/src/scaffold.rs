@@ -173,7 +173,7 @@ pub fn new_listing(root: &Path, chapter: &str, name: &str) -> Result<PathBuf> {
             "there is no chapter src/{chapter}.md; create it first (`ci/book new chapter {chapter} \"Its title\"`)"
         );
     }
-    if let Some(other) = crate::discover::discover(root)?
+    if let Some(other) = crate::pipeline::discover::discover(root)?
         .iter()
         .find(|l| l.name == name)
     {

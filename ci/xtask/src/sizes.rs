@@ -5,7 +5,7 @@
 
 use crate::exec::capture;
 use crate::model::Target;
-use crate::run::runner_path;
+use crate::pipeline::run::runner_path;
 use crate::tools;
 use anyhow::{Context, Result, bail};
 use std::path::Path;

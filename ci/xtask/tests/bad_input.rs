@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use xtask::checks;
 use xtask::model::{Listing, Target};
-use xtask::{build, run, verify};
+use xtask::pipeline::{build, run, verify};
 
 /// This checkout (found at run time: test binaries are shared between clones).
 fn real_root() -> PathBuf {
@@ -666,7 +666,8 @@ fn a_failed_tool_command_is_named_with_its_page_line_and_the_pinned_tool_it_runs
 fn a_run_button_whose_module_was_not_built_is_named() {
     let root = fake_repo("run-assets", "targets = [\"wasip1\"]");
     let l = listing(&root).unwrap();
-    let problems = xtask::run_here::missing_assets(&root, std::slice::from_ref(&l)).join("\n");
+    let problems =
+        xtask::pipeline::run_here::missing_assets(&root, std::slice::from_ref(&l)).join("\n");
     assert!(
         problems.contains("src/run/runtime.js is missing"),
         "{problems}"
@@ -679,9 +680,9 @@ fn a_run_button_whose_module_was_not_built_is_named() {
     std::fs::create_dir_all(root.join("src/run/p1")).unwrap();
     std::fs::write(root.join("src/run/runtime.js"), "export {}").unwrap();
     std::fs::write(root.join("src/run/p1/hello.wasm"), "not wasm").unwrap();
-    let problems = xtask::run_here::missing_assets(&root, std::slice::from_ref(&l));
+    let problems = xtask::pipeline::run_here::missing_assets(&root, std::slice::from_ref(&l));
     assert_eq!(problems.len(), 1, "{problems:?}");
     std::fs::write(root.join("src/run/p1/hello.wasm"), b"\0asm\x01\0\0\0").unwrap();
-    assert!(xtask::run_here::missing_assets(&root, &[l]).is_empty());
+    assert!(xtask::pipeline::run_here::missing_assets(&root, &[l]).is_empty());
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -38,7 +38,7 @@ fn a_listing_is_rebuilt_when_a_file_outside_it_that_it_includes_changes() {
     xtask::workspace::link_target(root, &target).unwrap();
     let built = |root: &Path| {
         let l = Listing::from_manifest(root, Path::new("listings/ch/rebuild-probe")).unwrap();
-        xtask::build::build_listing(root, &l, Target::Wasip1).unwrap();
+        xtask::pipeline::build::build_listing(root, &l, Target::Wasip1).unwrap();
         std::fs::read(root.join(l.artifact(Target::Wasip1))).unwrap()
     };
     let has = |wasm: &[u8], text: &str| wasm.windows(text.len()).any(|w| w == text.as_bytes());

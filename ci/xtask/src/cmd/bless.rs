@@ -3,7 +3,7 @@
 use super::setup::setup;
 use super::{root, select};
 use anyhow::Result;
-use xtask::run;
+use xtask::pipeline::run;
 
 pub fn bless(names: &[String]) -> Result<()> {
     let root = root();

@@ -7,8 +7,9 @@ use anyhow::{Context, Result, bail};
 use std::path::Path;
 use xtask::checks;
 use xtask::model::{self};
-use xtask::render::{self};
-use xtask::{archive, book, preview, run_here};
+use xtask::pipeline::render::{self};
+use xtask::pipeline::{preview, run_here};
+use xtask::{archive, book};
 
 /// The book in `book/`, every embedded command run live, then checked: no cmdrun error, and
 /// every internal link and anchor of the built pages leads somewhere. Returns the problems.

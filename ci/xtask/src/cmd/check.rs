@@ -6,8 +6,8 @@ use anyhow::{Result, bail};
 use std::time::Instant;
 use xtask::checks;
 use xtask::model::{Build, Target, Toolchain};
+use xtask::pipeline::{build, discover, verify};
 use xtask::suite::Report;
-use xtask::{build, discover, verify};
 
 /// `check LISTING [TARGET [RUN]]`: what `ci/book test` checks of one listing, without the
 /// rest of the suite (no tool installs, no other listing built).

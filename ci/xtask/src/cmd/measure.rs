@@ -6,8 +6,8 @@ use anyhow::{Result, bail};
 use std::process::Command;
 use std::time::Instant;
 use xtask::model::{Build, Target};
-use xtask::render::{self};
-use xtask::run;
+use xtask::pipeline::render::{self};
+use xtask::pipeline::run;
 
 /// Prints timings (never asserted): the cost of one embedded listing run, of a whole book build,
 /// and of the runner with and without its compiled-code cache.

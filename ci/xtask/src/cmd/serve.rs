@@ -5,8 +5,9 @@ use super::{root, step, this_program};
 use anyhow::{Context, Result, bail};
 use std::process::Command;
 use std::time::Instant;
-use xtask::render::{self};
-use xtask::{archive, preview, run_here, tools};
+use xtask::pipeline::render::{self};
+use xtask::pipeline::{preview, run_here};
+use xtask::{archive, tools};
 
 /// Serves the book as soon as mdbook can, then builds what live outputs need.
 ///

@@ -6,7 +6,8 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use xtask::model::{self, Listing, Target, Toolchain};
-use xtask::{build, discover, tools};
+use xtask::pipeline::{build, discover};
+use xtask::tools;
 
 /// Everything both commands need: WASI targets, pinned tools, the runner, every listing.
 pub fn setup(root: &Path) -> Result<Vec<Listing>> {

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 use xtask::model::{Build, Kind, Listing, Target};
+use xtask::pipeline::{run_here, verify};
 use xtask::suite::Checked;
 use xtask::suite::Report;
-use xtask::{archive, checks, run_here, timeline, tools, verify, workspace};
+use xtask::{archive, checks, timeline, tools, workspace};
 
 /// Every run of every listing checked (`verify::check`), two listings at a time on a machine
 /// with two cores: a check mostly waits on one process (the runner, cargo, the official CLI).

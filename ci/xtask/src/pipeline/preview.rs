@@ -35,7 +35,7 @@ pub fn as_cmdrun(mdbook: &mut Command, this: &Path) -> Result<()> {
 
 /// `xtask cmdrun [supports RENDERER]`, as mdbook calls a preprocessor.
 pub fn cmdrun(root: &Path, args: &[String]) -> Result<()> {
-    if !crate::render::previewing() {
+    if !crate::pipeline::render::previewing() {
         let real = crate::tools::find(root, "mdbook-cmdrun")?;
         if !real.installed() {
             bail!("setup is done but mdbook-cmdrun is not installed: run `ci/book setup`");

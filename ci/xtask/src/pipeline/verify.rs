@@ -3,7 +3,7 @@
 
 use crate::exec::capture;
 use crate::model::{Build, Listing, Run, Target};
-use crate::run::{PROCESS_LIMIT, normalise, redacted, run_listing};
+use crate::pipeline::run::{PROCESS_LIMIT, normalise, redacted, run_listing};
 use crate::tools;
 use std::path::Path;
 use std::process::Command;

@@ -1,0 +1,239 @@
+//! The cache of outputs (`target/book-outputs/`): an embedded command's markdown, stored under a
+//! key that names everything it depends on, so that saving a chapter re-runs nothing.
+
+use super::FRESH_ENV;
+use crate::model;
+use crate::model::Listing;
+use crate::pipeline::{build, run};
+use anyhow::Result;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+/// Files one embedded command writes for a later one to read, and the word that the commands
+/// which write or read it contain (the benchmark's table and its "when to use which" costs come
+/// from one run). Such a command's cached output is only valid while the file holds what it
+/// held right after that output was produced, so both tables always come from the same run.
+const HANDED_ON: &[(&str, &str)] = &[("target/reactor-bench/last-run.txt", "reactor-bench")];
+
+/// The files every output depends on: the pins, the cargo configuration and the workspace.
+const PINS: &[&str] = &[
+    "Cargo.toml",
+    "Cargo.lock",
+    "rust-toolchain.toml",
+    "ci/nightly-toolchain.toml",
+    "ci/tools.toml",
+    ".cargo/config.toml",
+    // What the browser test saw, which the Run buttons' notes say.
+    "ci/browser-portability.toml",
+];
+
+/// Everything one embedded output depends on, as text: a file's path, size and modification
+/// time per line. Two equal keys mean the command would print the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key(String);
+
+impl Key {
+    /// The key of `show` for one listing: the listing's own files and those of everything its
+    /// build reads (`build::input_dirs`), the pins, the runner and this program.
+    pub fn show(root: &Path, listing: &Listing, args: &[String]) -> Key {
+        let mut files = vec![];
+        for dir in build::input_dirs(root, listing) {
+            walk(&dir, &mut files);
+        }
+        Key::of(root, args, files)
+    }
+
+    /// The key of `sh`: a tool's command can read any listing's source or artifact, so every
+    /// file under `listings/` and `ci/` counts (not the book's own pages: saving a chapter
+    /// changes none of them).
+    pub fn sh(root: &Path, args: &[String]) -> Key {
+        let mut files = vec![];
+        walk(&root.join("listings"), &mut files);
+        walk(&root.join("ci"), &mut files);
+        Key::of(root, args, files)
+    }
+
+    fn of(root: &Path, args: &[String], mut files: Vec<PathBuf>) -> Key {
+        files.extend(PINS.iter().map(|p| root.join(p)));
+        files.push(run::runner_path(root));
+        if let Ok(exe) = std::env::current_exe() {
+            files.push(exe);
+        }
+        files.sort();
+        files.dedup();
+        let mut text = format!(
+            "{}\n",
+            shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "))
+        );
+        for f in &files {
+            text.push_str(&stamp(root, f));
+        }
+        let command = args.join(" ");
+        for (f, _) in HANDED_ON.iter().filter(|(_, word)| command.contains(word)) {
+            let content = std::fs::read(root.join(f)).unwrap_or_default();
+            let mut h = std::hash::DefaultHasher::new();
+            content.hash(&mut h);
+            text.push_str(&format!("{f} content {:016x}\n", h.finish()));
+        }
+        Key(text)
+    }
+
+    fn file_stem(&self) -> String {
+        let mut h = std::hash::DefaultHasher::new();
+        self.0.hash(&mut h);
+        format!("{:016x}", h.finish())
+    }
+}
+
+/// `path size mtime` of one file (or `path missing`).
+fn stamp(root: &Path, f: &Path) -> String {
+    let name = model::rel(root, f);
+    match std::fs::metadata(f) {
+        Ok(m) => {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos())
+                .unwrap_or_default();
+            format!("{name} {} {mtime}\n", m.len())
+        }
+        Err(_) => format!("{name} missing\n"),
+    }
+}
+
+/// Every file below `dir`, leaving out build output (`target`, `node_modules`) and transcripts
+/// (`output.*.txt` are what the tests compare with, not what a run reads).
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name == "target" || name == "node_modules" || name.starts_with("output.") {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk(&e.path(), files),
+            Ok(_) => files.push(e.path()),
+            Err(_) => {}
+        }
+    }
+}
+
+fn cache_dir(root: &Path) -> PathBuf {
+    root.join("target/book-outputs")
+}
+
+/// The markdown stored under `key`.
+pub fn cached(root: &Path, key: &Key) -> Option<String> {
+    let base = cache_dir(root).join(key.file_stem());
+    let stored_key = std::fs::read_to_string(base.with_extension("key")).ok()?;
+    // The file's name is a hash; the key itself is compared in full.
+    if stored_key != key.0 {
+        return None;
+    }
+    std::fs::read_to_string(base.with_extension("md")).ok()
+}
+
+/// Stores a command's markdown under `key`: the key computed after the command ran, since a
+/// command may itself change what it depends on (build an artifact, write a handed-on file).
+pub fn store(root: &Path, key: &Key, markdown: &str) -> Result<()> {
+    let dir = cache_dir(root);
+    std::fs::create_dir_all(&dir)?;
+    let base = dir.join(key.file_stem());
+    // The markdown first, then the key that makes it valid: a half-written entry never matches.
+    let tmp = dir.join(format!(".{}.tmp", std::process::id()));
+    std::fs::write(&tmp, markdown)?;
+    std::fs::rename(&tmp, base.with_extension("md"))?;
+    std::fs::write(&tmp, &key.0)?;
+    std::fs::rename(&tmp, base.with_extension("key"))?;
+    Ok(())
+}
+
+/// Prints an embedded command's markdown. It comes from the cache when nothing the output
+/// depends on changed since it was last produced; otherwise `produce` runs, its
+/// markdown is printed whatever happened (cmdrun shows it under its error), and stored only if
+/// the command did what the page declares.
+pub(super) fn embedded(
+    root: &Path,
+    key: impl Fn() -> Key,
+    produce: impl FnOnce() -> (String, Result<()>),
+) -> Result<()> {
+    let fresh = std::env::var_os(FRESH_ENV).is_some();
+    if let Some(md) = cached(root, &key()).filter(|_| !fresh) {
+        print!("{md}");
+        return Ok(());
+    }
+    let (md, outcome) = produce();
+    print!("{md}");
+    outcome?;
+    store(root, &key(), &md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch repository with one listing source, removed when the test ends.
+    fn scratch() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("listings/ch/l/src")).unwrap();
+        std::fs::create_dir_all(dir.path().join("ci")).unwrap();
+        std::fs::write(
+            dir.path().join("listings/ch/l/src/main.rs"),
+            "fn main() {}\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_output_is_reused_until_a_file_it_depends_on_changes() {
+        let dir = scratch();
+        let root = dir.path();
+        let args = vec!["sh".to_string(), "echo hi".to_string()];
+        let key = Key::sh(root, &args);
+        assert_eq!(cached(root, &key), None);
+        store(root, &key, "hi\n").unwrap();
+        assert_eq!(cached(root, &Key::sh(root, &args)).as_deref(), Some("hi\n"));
+        // Another command is another entry.
+        let other = vec!["sh".to_string(), "echo ho".to_string()];
+        assert_eq!(cached(root, &Key::sh(root, &other)), None);
+        // A changed source (its size here; its mtime in an editor) is a miss.
+        std::fs::write(root.join("listings/ch/l/src/main.rs"), "fn main() { }\n").unwrap();
+        assert_eq!(cached(root, &Key::sh(root, &args)), None);
+    }
+
+    #[test]
+    fn a_transcript_or_a_build_output_is_not_an_input() {
+        let dir = scratch();
+        let root = dir.path();
+        let args = vec!["sh".to_string(), "true".to_string()];
+        let key = Key::sh(root, &args);
+        std::fs::write(root.join("listings/ch/l/output.wasip1.txt"), "$ x\n").unwrap();
+        std::fs::create_dir_all(root.join("listings/ch/l/target")).unwrap();
+        std::fs::write(root.join("listings/ch/l/target/x"), "").unwrap();
+        assert_eq!(Key::sh(root, &args), key);
+    }
+
+    #[test]
+    fn a_handed_on_file_that_changed_invalidates_the_outputs_that_use_it() {
+        let dir = scratch();
+        let root = dir.path();
+        let args = vec![
+            "sh".to_string(),
+            "cargo run -q --release -p reactor-bench -- --choices".to_string(),
+        ];
+        let key = Key::sh(root, &args);
+        std::fs::create_dir_all(root.join("target/reactor-bench")).unwrap();
+        std::fs::write(root.join(HANDED_ON[0].0), "run 2\n").unwrap();
+        assert_ne!(Key::sh(root, &args), key);
+        // A command that neither writes nor reads it keeps its output.
+        let other = vec!["sh".to_string(), "true".to_string()];
+        let before = Key::sh(root, &other);
+        std::fs::write(root.join(HANDED_ON[0].0), "run 3\n").unwrap();
+        assert_eq!(Key::sh(root, &other), before);
+    }
+}
