@@ -152,9 +152,11 @@ suggestion is tested too.
 <details>
 <summary>What this page's build got</summary>
 
-<!-- Replace this comment with the answer's run, as in:
+<!-- Replace this comment with the answer's run, one line for each target the run has, as in:
 cmdrun --strict $WASI_BOOK show listings/CHAPTER/LISTING wasip1 try-it
-with `<!-- ` before `cmdrun` and ` -->` after it. -->
+cmdrun --strict $WASI_BOOK show listings/CHAPTER/LISTING wasip2 try-it
+each with `<!-- ` before `cmdrun` and ` -->` after it. A run has every target of its listing
+unless it says otherwise (`targets = [\"wasip1\"]` in the run). -->
 
 What the answer shows, in a sentence.
 

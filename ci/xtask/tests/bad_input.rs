@@ -686,3 +686,26 @@ fn a_run_button_whose_module_was_not_built_is_named() {
     assert!(xtask::pipeline::run_here::missing_assets(&root, &[l]).is_empty());
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn a_transcript_of_a_run_that_no_longer_exists_is_named() {
+    let root = fake_repo("stale-transcript", "targets = [\"wasip1\"]");
+    write(&root, "listings/ch/hello/output.wasip1.txt", "$ x\n");
+    write(&root, "listings/ch/hello/output.try-it.wasip2.txt", "$ x\n");
+    let l = listing(&root).unwrap();
+    assert_eq!(
+        l.stale_transcripts(&root),
+        [PathBuf::from("listings/ch/hello/output.try-it.wasip2.txt")]
+    );
+    let all = checks::sources::check_sources(&root, std::slice::from_ref(&l))
+        .unwrap()
+        .join("\n");
+    assert!(
+        all.contains(
+            "listing `hello` (listings/ch/hello): listings/ch/hello/output.try-it.wasip2.txt \
+             belongs to no run it declares; `cargo xtask bless hello` removes it"
+        ),
+        "{all}"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}

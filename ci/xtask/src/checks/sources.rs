@@ -156,6 +156,19 @@ pub fn check_sources(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
             &crate::tools::pinned(root)?,
         )?);
     }
+    // No transcript outlives its run (a renamed run's old file would pass unnoticed).
+    for l in listings {
+        for stale in l.stale_transcripts(root) {
+            problems.push(format!(
+                "listing `{}` ({}): {} belongs to no run it declares; `cargo xtask bless {}` \
+                 removes it",
+                l.name,
+                l.dir.display(),
+                stale.display(),
+                l.name
+            ));
+        }
+    }
     // Every listing appears in the book: its code included, or its output shown.
     for l in listings {
         if !shown.iter().any(|(n, _, _)| n == &l.name) {

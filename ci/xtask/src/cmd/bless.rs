@@ -1,4 +1,5 @@
-//! `bless`: record the listings' transcripts anew.
+//! `bless`: record the listings' transcripts anew, and remove those of runs that no longer
+//! exist.
 
 use super::setup::setup;
 use super::{root, select};
@@ -18,6 +19,13 @@ pub fn bless(names: &[String]) -> Result<()> {
                 std::fs::write(&path, &transcript)?;
                 eprintln!("updated {}", l.transcript_path(run, t).display());
             }
+        }
+        for stale in l.stale_transcripts(&root) {
+            std::fs::remove_file(root.join(&stale))?;
+            eprintln!(
+                "removed {} (no run of the listing writes it)",
+                stale.display()
+            );
         }
     }
     eprintln!("review the changes with `git diff listings/`");

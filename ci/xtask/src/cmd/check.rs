@@ -1,12 +1,14 @@
-//! `check LISTING`: what `test` checks of one listing, in seconds.
+//! `check LISTING`: what `test` checks of one listing, in seconds: its runs three ways, and every
+//! check of the book's sources that names it. The one thing it leaves to `test`: the browser
+//! test of its Run buttons, which needs the whole book built.
 
 use super::setup::check_nightly;
 use super::{cargo, root, select, step};
 use anyhow::{Result, bail};
 use std::time::Instant;
 use xtask::checks;
-use xtask::model::{Build, Target, Toolchain};
-use xtask::pipeline::{build, discover, verify};
+use xtask::model::{Build, Listing, Target, Toolchain};
+use xtask::pipeline::{build, discover, run_here, verify};
 use xtask::suite::Report;
 
 /// `check LISTING [TARGET [RUN]]`: what `ci/book test` checks of one listing, without the
@@ -48,5 +50,90 @@ pub fn check(name: &str, target: Option<&str>, run_name: Option<&str>) -> Result
         &format!("listing `{}`: its Run it comment", l.name),
         checks::sources::run_it_comment(&root, l),
     );
+    // The suite's checks of the whole book, kept to what they say about this listing.
+    let about = |problems: Vec<String>| -> Vec<String> {
+        problems.into_iter().filter(|p| names(p, l)).collect()
+    };
+    report.check(
+        &format!(
+            "listing `{}`: the pages that show it, its transcripts, failure marks",
+            l.name
+        ),
+        || Ok(about(checks::sources::check_sources(&root, &all)?)),
+    );
+    report.check(
+        &format!("listing `{}`: its shown code fits the page", l.name),
+        || {
+            let width = checks::width::page_width(&root)?;
+            Ok(about(checks::width::too_wide(&root, width)?))
+        },
+    );
+    report.check(
+        &format!(
+            "listing `{}`: its Run buttons' code builds, and ci/browser-portability.toml has them",
+            l.name
+        ),
+        || {
+            let mut problems = run_here::check_one(&root, l)?;
+            let own = format!("[\"{} ", l.name);
+            problems.extend(
+                run_here::portability_problems(&root, &all)?
+                    .into_iter()
+                    .filter(|p| p.contains(&own)),
+            );
+            Ok(problems)
+        },
+    );
+    eprintln!(
+        "not checked here: the browser test of its Run buttons (it needs the whole book; \
+         `ci/book test` runs it)"
+    );
     report.finish(started)
+}
+
+/// Whether a problem is about this listing: it names the listing (`listing \`NAME\``) or a
+/// path inside its directory.
+fn names(problem: &str, l: &Listing) -> bool {
+    let dir = l.dir.display().to_string();
+    problem.contains(&format!("listing `{}`", l.name))
+        || problem.match_indices(&dir).any(|(at, _)| {
+            matches!(
+                problem[at + dir.len()..].chars().next(),
+                None | Some('/' | ')' | '`' | ' ' | ':' | ',')
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_is_about_a_listing_when_it_names_it_or_a_path_inside_it() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("listings/ch/hello");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"hello\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+             [package.metadata.wasi-book]\ntargets = [\"wasip1\"]\n",
+        )
+        .unwrap();
+        let l =
+            Listing::from_manifest(root.path(), std::path::Path::new("listings/ch/hello")).unwrap();
+        assert!(names("listing `hello` (x) is not shown", &l));
+        assert!(names(
+            "src/a.md:3: line 9 of ../listings/ch/hello/src/main.rs is 90 wide",
+            &l
+        ));
+        assert!(names("a (listings/ch/hello)", &l));
+        assert!(!names(
+            "listing `hello-p2` (listings/ch/hello-p2) is not shown",
+            &l
+        ));
+        assert!(!names(
+            "src/a.md:3: ../listings/ch/hello-p2/src/main.rs",
+            &l
+        ));
+    }
 }

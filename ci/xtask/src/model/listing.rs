@@ -132,6 +132,29 @@ impl Listing {
         }
     }
 
+    /// Transcripts in the listing's directory (`output.*.txt`) that belong to no run it
+    /// declares: left over from a run renamed or removed, or a target dropped.
+    pub fn stale_transcripts(&self, root: &Path) -> Vec<PathBuf> {
+        let wanted: Vec<PathBuf> = self
+            .runs()
+            .into_iter()
+            .map(|(r, t)| self.transcript_path(r, t))
+            .collect();
+        let mut stale: Vec<PathBuf> = std::fs::read_dir(self.abs_dir(root))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| self.dir.join(e.file_name()))
+            .filter(|p| {
+                let name = p.file_name().unwrap_or_default().to_string_lossy();
+                name.starts_with("output.") && name.ends_with(".txt")
+            })
+            .filter(|p| !wanted.contains(p))
+            .collect();
+        stale.sort();
+        stale
+    }
+
     /// Every (run, target) pair the listing declares.
     pub fn runs(&self) -> Vec<(&Run, Target)> {
         self.spec

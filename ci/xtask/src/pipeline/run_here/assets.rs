@@ -103,6 +103,43 @@ pub fn missing_assets(root: &Path, listings: &[Listing]) -> Vec<String> {
     problems
 }
 
+/// One listing's Run buttons' code, built as `assets` builds it but into a scratch directory
+/// (`target/run-here-check/`), so that the pages' own `src/run/` is left alone: what `check
+/// LISTING` can say about its buttons without building the book. Its problems, or none.
+pub fn check_one(root: &Path, listing: &Listing) -> Result<Vec<String>> {
+    let wanted: Vec<(&Listing, Target)> = [Target::Wasip1, Target::Wasip2]
+        .into_iter()
+        .filter(|t| {
+            listing
+                .runs()
+                .iter()
+                .any(|(r, rt)| rt == t && why_not(listing, r, *t).is_none())
+        })
+        .map(|t| (listing, t))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(vec![]);
+    }
+    let jco = tools::find(root, "jco")?;
+    jco.ensure(root)?;
+    let out = root.join("target/run-here-check").join(&listing.name);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
+    let built = build::build_for_pages(root, &wanted)?;
+    let mut problems = vec![];
+    for ((_, target), wasm) in wanted.iter().zip(built) {
+        if *target == Target::Wasip2
+            && let Err(e) = transpile(&jco, &wasm, &out)
+        {
+            problems.push(format!(
+                "listing `{}`: its Run button's component: {e:#}",
+                listing.name
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 /// jco: a component as an ES module (`instantiate(getCoreModule, imports)`, no imports of
 /// its own) and its core modules; minified, no TypeScript.
 fn transpile(jco: &tools::Tool, wasm: &Path, out: &Path) -> Result<()> {

@@ -15,7 +15,7 @@
 mod assets;
 mod portability;
 
-pub use assets::{assets, missing_assets};
+pub use assets::{assets, check_one, missing_assets};
 pub use portability::{portability, portability_problems, tables};
 
 use crate::model::{Build, Kind, Listing, Run, Target};
