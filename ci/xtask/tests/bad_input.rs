@@ -709,3 +709,28 @@ fn a_transcript_of_a_run_that_no_longer_exists_is_named() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn a_page_command_running_a_listing_known_to_be_broken_fails_at_once() {
+    // `ci/book test` names the listings that failed their own checks for the book build; a page
+    // that runs one then fails in a moment instead of waiting for a hang's deadline.
+    let started = std::time::Instant::now();
+    for args in [
+        vec!["sh", "wasmtime run target/wasm32-wasip1/debug/hello.wasm"],
+        vec!["show", "listings/hello-wasi/hello", "wasip1"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(&args)
+            .env("WASI_BOOK_BROKEN", "misbehave,hello")
+            .env("WASI_BOOK_FRESH", "1")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            err.contains("not run: listing `hello` failed its own checks"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}

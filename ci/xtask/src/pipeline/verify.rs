@@ -100,6 +100,12 @@ fn check_literal(
     };
     let mut cmd = Command::new("sh");
     cmd.current_dir(root).arg("-c").arg(line).env("PATH", path);
+    // The `wasmtime` CLI's deadline (`tools::guest_deadline_dir`), longer for a run that declares
+    // a longer deadline of its own.
+    if let Some(ms) = run.deadline_ms {
+        let seconds = (ms / 1000 + 20).max(tools::GUEST_SECONDS);
+        cmd.env("WASI_BOOK_GUEST_SECONDS", seconds.to_string());
+    }
     let captured = match capture(cmd, None, PROCESS_LIMIT) {
         Ok(r) => r,
         Err(e) => return Some(format!("{who}: `{line}`: {e:#}")),

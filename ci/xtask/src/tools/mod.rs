@@ -158,17 +158,56 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
 
 /// PATH with every pinned tool's directory first, for the book's embedded commands; fails,
 /// naming the tool, if one is not installed (the command would otherwise find another copy on
-/// the reader's PATH, or none, and the page would show that).
+/// the reader's PATH, or none, and the page would show that). First of all comes the pinned
+/// `wasmtime` behind the guest deadline (`guest_deadline_dir`).
 pub fn path_with_pinned_first(root: &Path) -> Result<std::ffi::OsString> {
     let mut paths = vec![];
     for t in pinned(root)?.into_iter().filter(|t| !t.tests_only) {
         t.require_installed()?;
+        if t.bin == "wasmtime" {
+            paths.insert(0, guest_deadline_dir(root, &t.path())?);
+        }
         paths.push(t.bin_dir());
     }
     paths.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
     Ok(std::env::join_paths(paths)?)
+}
+
+/// How long the `wasmtime` CLI may run a page's guest: the runner's default deadline (10 s) and
+/// time to compile and start. `WASI_BOOK_GUEST_SECONDS` gives a run more (a listing whose
+/// `deadline-ms` is longer).
+pub const GUEST_SECONDS: u64 = 30;
+
+/// A directory holding `wasmtime`: the pinned CLI (`pinned`, by absolute path) run under
+/// coreutils' `timeout`, so that a page's `wasmtime run` of a guest that hangs ends in
+/// seconds (exit status 124) rather than at the page command's limit of minutes. The CLI has a
+/// deadline of its own (`-W timeout`), but adding it would change the command the page shows,
+/// and it refuses debugging options. `wasmtime serve` runs until it is stopped, so it is left
+/// alone. `--foreground` keeps `timeout` in the command's process group, which the harness
+/// kills at its own limit.
+pub fn guest_deadline_dir(root: &Path, pinned: &Path) -> Result<PathBuf> {
+    let dir = root.join("target/guest-deadline");
+    std::fs::create_dir_all(&dir)?;
+    let script = format!(
+        "#!/bin/sh\n\
+         # Written by xtask (tools::guest_deadline_dir): the pinned wasmtime CLI, stopped after\n\
+         # $WASI_BOOK_GUEST_SECONDS (default {GUEST_SECONDS}) seconds; `wasmtime serve` runs until stopped.\n\
+         case \"${{1:-}}\" in serve) exec '{pinned}' \"$@\" ;; esac\n\
+         exec timeout --foreground --kill-after=2 \"${{WASI_BOOK_GUEST_SECONDS:-{GUEST_SECONDS}}}\" '{pinned}' \"$@\"\n",
+        pinned = pinned.display()
+    );
+    let path = dir.join("wasmtime");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(script.as_str()) {
+        // Written beside and renamed: commands running at the same time never see half of it.
+        let tmp = dir.join(format!(".wasmtime.{}", std::process::id()));
+        std::fs::write(&tmp, &script)?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(dir)
 }
 
 pub fn find(root: &Path, krate: &str) -> Result<Tool> {

@@ -186,3 +186,29 @@ fn npm_pins_agree_with_their_lockfiles() {
         assert_eq!(t.npm_locked_version().unwrap(), t.version);
     }
 }
+
+#[test]
+fn the_wasmtime_cli_of_the_pages_stops_a_guest_that_hangs_and_serves_unbounded() {
+    let scratch = tempfile::tempdir().unwrap();
+    // A stand-in for the pinned CLI: `run` hangs, anything else says what it was given.
+    let pinned = scratch.path().join("pinned-wasmtime");
+    std::fs::write(
+        &pinned,
+        "#!/bin/sh\n[ \"$1\" = run ] && exec sleep 60\necho \"given: $*\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&pinned, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = guest_deadline_dir(scratch.path(), &pinned).unwrap();
+    let wrapper = dir.join("wasmtime");
+    let started = std::time::Instant::now();
+    let mut cmd = Command::new(&wrapper);
+    cmd.args(["run", "hangs.wasm"])
+        .env("WASI_BOOK_GUEST_SECONDS", "1");
+    let run = crate::exec::capture(cmd, None, std::time::Duration::from_secs(50)).unwrap();
+    assert_eq!(run.code, 124, "{}", run.output);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let mut cmd = Command::new(&wrapper);
+    cmd.args(["serve", "proxy.wasm"]);
+    let run = crate::exec::capture(cmd, None, std::time::Duration::from_secs(50)).unwrap();
+    assert_eq!(run.output, "given: serve proxy.wasm\n");
+}

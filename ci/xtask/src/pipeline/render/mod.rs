@@ -32,6 +32,41 @@ use std::process::Command;
 pub const PREVIEW_ENV: &str = "WASI_BOOK_PREVIEW";
 /// Set to anything: run every embedded command, ignoring (and refreshing) the cache.
 pub const FRESH_ENV: &str = "WASI_BOOK_FRESH";
+/// Set by `ci/book test` for the book build: the listings (comma-separated names) that failed
+/// their own checks. A page's command that runs one of them fails at once, naming it, instead of
+/// running a listing known to be broken (one that hangs would hold each page for minutes).
+pub const BROKEN_ENV: &str = "WASI_BOOK_BROKEN";
+
+/// The broken listing a page's `sh` command names, if any: its
+/// package (`-p NAME`), its directory (`listings/CHAPTER/NAME`) or its artifact (`NAME.wasm`).
+pub fn names_broken(command: &str) -> Option<String> {
+    names_one_of(command, &std::env::var(BROKEN_ENV).unwrap_or_default())
+}
+
+/// `names_broken` with the list given (comma-separated names).
+fn names_one_of(command: &str, broken: &str) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    broken
+        .split(',')
+        .filter(|n| !n.is_empty())
+        .find(|name| {
+            words.windows(2).any(|w| w[0] == "-p" && w[1] == *name)
+                || words.iter().any(|w| {
+                    let w = w.trim_matches(|c| c == '\'' || c == '"');
+                    w.ends_with(&format!("/{name}.wasm"))
+                        || w.ends_with(&format!("/{name}"))
+                        || w.contains(&format!("/{name}/"))
+                })
+        })
+        .map(str::to_string)
+}
+
+fn known_broken(name: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "not run: listing `{name}` failed its own checks (above), and running it again here could \
+         only wait for its deadline"
+    )
+}
 
 /// True while `ci/book serve` is still building what live outputs need.
 pub fn previewing() -> bool {
@@ -76,6 +111,13 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
     );
     let target = Target::parse(target)?;
     let l = Listing::from_manifest(root, Path::new(dir))?;
+    if std::env::var(BROKEN_ENV)
+        .unwrap_or_default()
+        .split(',')
+        .any(|n| n == l.name)
+    {
+        return Err(known_broken(&l.name));
+    }
     let run = l
         .spec
         .run(run_name)
@@ -192,6 +234,9 @@ pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result
         _ => String::new(),
     };
     let copy = format!("```sh\n{}\n```\n\n", folded_commands(command));
+    if let Some(name) = names_broken(command) {
+        return Err(known_broken(&name));
+    }
     if previewing() {
         print!("{banner}{}{copy}", pending_note());
         return Ok(());
@@ -230,4 +275,33 @@ pub fn shell(root: &Path, args: &[String], command: &str, form: Shell) -> Result
             (md, outcome)
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_names_a_broken_listing_by_package_directory_or_artifact() {
+        let broken = "hello,greeter";
+        for command in [
+            "cargo run -q -p hello --target wasm32-wasip1",
+            "wasmtime run target/wasm32-wasip2/debug/hello.wasm",
+            "wasm-tools print 'listings/hello-wasi/hello/src/main.rs'",
+        ] {
+            assert_eq!(
+                names_one_of(command, broken).as_deref(),
+                Some("hello"),
+                "{command}"
+            );
+        }
+        for command in [
+            "cargo run -q -p hello-p2 --target wasm32-wasip2",
+            "wasmtime run target/wasm32-wasip1/debug/hello_world.wasm",
+            "echo hello",
+        ] {
+            assert_eq!(names_one_of(command, broken), None, "{command}");
+        }
+        assert_eq!(names_one_of("wasmtime run x.wasm", ""), None);
+    }
 }
