@@ -13,10 +13,8 @@
 //! `serve` tests, which compare the two).
 
 use anyhow::{Context, Result, bail};
-use regex::Regex;
-use serde_json::Value;
-use std::io::Read;
-use std::path::Path;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Makes `mdbook` (a command about to run) call `xtask cmdrun`, the program at `this`, as its
@@ -31,6 +29,61 @@ pub fn as_cmdrun(mdbook: &mut Command, this: &Path) -> Result<()> {
         format!("{quoted} cmdrun"),
     );
     Ok(())
+}
+
+/// mdbook 0.4's preprocessor input, `[context, book]` on stdin, as far as this preprocessor
+/// reads it; the book goes back on stdout. Fields it does not read are kept as they came
+/// (`rest`), so what mdbook gets back is its own book with only the chapters' text changed.
+#[derive(Deserialize)]
+struct PreprocessorContext {
+    root: PathBuf,
+    config: Config,
+}
+
+#[derive(Deserialize)]
+struct Config {
+    #[serde(default)]
+    book: BookConfig,
+}
+
+#[derive(Deserialize)]
+struct BookConfig {
+    #[serde(default = "default_src")]
+    src: PathBuf,
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig { src: default_src() }
+    }
+}
+
+fn default_src() -> PathBuf {
+    PathBuf::from("src")
+}
+
+#[derive(Serialize, Deserialize)]
+struct Book {
+    sections: Vec<BookItem>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum BookItem {
+    Chapter(Chapter),
+    Separator,
+    PartTitle(String),
+}
+
+#[derive(Serialize, Deserialize)]
+struct Chapter {
+    content: String,
+    /// None for a draft chapter, which has no file.
+    path: Option<PathBuf>,
+    sub_items: Vec<BookItem>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `xtask cmdrun [supports RENDERER]`, as mdbook calls a preprocessor.
@@ -53,64 +106,87 @@ pub fn cmdrun(root: &Path, args: &[String]) -> Result<()> {
         // mdbook-cmdrun supports the html renderer only.
         std::process::exit(if renderer == "html" { 0 } else { 1 });
     }
-    let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input)?;
-    let (context, mut book): (Value, Value) =
-        serde_json::from_str(&input).context("mdbook's preprocessor input")?;
-    let src = context["config"]["book"]["src"].as_str().unwrap_or("src");
-    let src = Path::new(context["root"].as_str().unwrap_or(".")).join(src);
-    for_each_chapter(&mut book["sections"], &mut |chapter| {
-        let Some(path) = chapter["path"].as_str() else {
-            return Ok(()); // a draft chapter has no file
+    let (context, mut book): (PreprocessorContext, Book) =
+        serde_json::from_reader(std::io::stdin().lock()).context("mdbook's preprocessor input")?;
+    let src = context.root.join(&context.config.book.src);
+    for_each_chapter(&mut book.sections, &mut |chapter| {
+        let Some(path) = &chapter.path else {
+            return Ok(());
         };
         let dir = src.join(path).parent().unwrap_or(&src).to_path_buf();
-        let content = chapter["content"].as_str().unwrap_or_default();
-        chapter["content"] =
-            Value::String(expand(content, &dir).with_context(|| format!("in {}", path))?);
+        chapter.content =
+            expand(&chapter.content, &dir).with_context(|| format!("in {}", path.display()))?;
         Ok(())
     })?;
     serde_json::to_writer(std::io::stdout().lock(), &book)?;
     Ok(())
 }
 
-/// Calls `f` on every chapter of mdbook's `sections`, sub-chapters included.
-fn for_each_chapter(items: &mut Value, f: &mut dyn FnMut(&mut Value) -> Result<()>) -> Result<()> {
-    for item in items.as_array_mut().into_iter().flatten() {
-        if let Some(chapter) = item.get_mut("Chapter") {
+/// Calls `f` on every chapter, sub-chapters included.
+fn for_each_chapter(
+    items: &mut [BookItem],
+    f: &mut dyn FnMut(&mut Chapter) -> Result<()>,
+) -> Result<()> {
+    for item in items {
+        if let BookItem::Chapter(chapter) = item {
             f(chapter)?;
-            for_each_chapter(&mut chapter["sub_items"], f)?;
+            for_each_chapter(&mut chapter.sub_items, f)?;
         }
     }
     Ok(())
 }
 
 /// `content` with each `<!-- cmdrun --strict COMMAND -->` replaced by what COMMAND prints,
-/// matched as mdbook-cmdrun 0.7.3 matches them: a directive that ends its line first (its
-/// newline goes too), then inline ones (their output's trailing whitespace is cut). A failed
-/// command leaves cmdrun's error text in the page, as mdbook-cmdrun does.
+/// matched as mdbook-cmdrun 0.7.3 matches them (its patterns `<!--[ ]*cmdrun (.*?)-->\r?\n`,
+/// then `<!--[ ]*cmdrun (.*?)-->`, read here without a regex engine): a directive that ends its
+/// line first (its line end goes too), then inline ones (their output's trailing whitespace is
+/// cut). A directive never spans lines. A failed command leaves cmdrun's error text in the
+/// page, as mdbook-cmdrun does.
 pub fn expand(content: &str, dir: &Path) -> Result<String> {
-    let mut out = content.to_string();
-    for (pattern, inline) in [
-        (r"<!--[ ]*cmdrun (.*?)-->\r?\n", false),
-        (r"<!--[ ]*cmdrun (.*?)-->", true),
-    ] {
-        let re = Regex::new(pattern).expect("a valid pattern");
-        let mut error = None;
-        out = re
-            .replace_all(&out, |caps: &regex::Captures| {
-                match run(&caps[1], dir, inline) {
-                    Ok(text) => text,
-                    Err(e) => {
-                        error.get_or_insert(e);
-                        String::new()
-                    }
+    let ending = replace_directives(content, true, &mut |c| run(c, dir, false))?;
+    replace_directives(&ending, false, &mut |c| run(c, dir, true))
+}
+
+/// `text` with each directive replaced by `f(COMMAND)`; with `ending`, only those that end
+/// their line, the line end included.
+fn replace_directives(
+    text: &str,
+    ending: bool,
+    f: &mut dyn FnMut(&str) -> Result<String>,
+) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("<!--") {
+        let after_open = &rest[open + 4..];
+        let command_at = after_open.trim_start_matches(' ');
+        let start = open + 4 + (after_open.len() - command_at.len());
+        let line = command_at.split('\n').next().unwrap_or_default();
+        let found = command_at.strip_prefix("cmdrun ").and_then(|_| {
+            // The first `-->` on the line; for a directive that ends its line, the first one
+            // followed by the line's end (as the pattern's lazy `.*?` finds it).
+            line.match_indices("-->").find_map(|(close, _)| {
+                let after = &command_at[close + 3..];
+                match ending {
+                    false => Some((close, close + 3)),
+                    true if after.starts_with('\n') => Some((close, close + 4)),
+                    true if after.starts_with("\r\n") => Some((close, close + 5)),
+                    true => None,
                 }
             })
-            .into_owned();
-        if let Some(e) = error {
-            return Err(e);
+        });
+        match found {
+            Some((close, end)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&f(&command_at["cmdrun ".len()..close])?);
+                rest = &rest[start + end..];
+            }
+            None => {
+                out.push_str(&rest[..open + 4]);
+                rest = &rest[open + 4..];
+            }
         }
     }
+    out.push_str(rest);
     Ok(out)
 }
 
@@ -155,6 +231,12 @@ mod tests {
         let dir = std::env::temp_dir();
         let md = "a\n<!-- cmdrun --strict echo one -->\nb <!-- cmdrun --strict printf 'two  \\n' --> c\n";
         assert_eq!(expand(md, &dir).unwrap(), "a\none\nb two c\n");
+        // A comment that is not a directive, and a directive whose `-->` is on another line.
+        let md = "<!-- a note -->\n<!-- cmdrun --strict echo x\n-->\n";
+        assert_eq!(expand(md, &dir).unwrap(), md);
+        // CRLF line ends go with a directive, as `\r?\n` takes them.
+        let md = "<!--   cmdrun --strict echo y -->\r\nz";
+        assert_eq!(expand(md, &dir).unwrap(), "y\nz");
     }
 
     #[test]
