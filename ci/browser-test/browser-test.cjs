@@ -103,13 +103,19 @@ async function main() {
             problem(`${route.request().frame().url()}: a request leaves 127.0.0.1: ${url.href}`);
             return route.abort();
         });
-        await everyPage(context, root, origin);
-        await search(context, origin);
-        await themeAndSidebar(context, origin);
-        await copyExamples(context, origin);
-        await runButtons(context, root, origin);
-        await notFound(context, origin);
-        await screenshots(context, origin);
+        // WASI_BOOK_BROWSER_ONLY=run-buttons: only the Run buttons, on a page that is not the
+        // book (`cargo xtask check LISTING` builds one with a listing's buttons alone).
+        if (process.env.WASI_BOOK_BROWSER_ONLY === "run-buttons") {
+            await runButtons(context, root, origin);
+        } else {
+            await everyPage(context, root, origin);
+            await search(context, origin);
+            await themeAndSidebar(context, origin);
+            await copyExamples(context, origin);
+            await runButtons(context, root, origin);
+            await notFound(context, origin);
+            await screenshots(context, origin);
+        }
     } finally {
         await browser.close();
         server.close();

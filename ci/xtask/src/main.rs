@@ -5,7 +5,7 @@
 
 mod cmd;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 use xtask::checks;
 use xtask::pipeline::render::{self, Shell};
@@ -85,7 +85,8 @@ enum Command {
     },
     /// Print the portability appendix's tables (every command listing's runs in the browser)
     Portability {
-        /// Record what the last browser test saw into ci/browser-portability.toml
+        /// Record what the last browser test (`test`, or `check LISTING`) saw into
+        /// ci/browser-portability.toml
         #[arg(long)]
         bless: bool,
     },
@@ -206,11 +207,10 @@ fn dispatch(command: Command, raw: &[String]) -> Result<()> {
             .and_then(|all| run_here::tables(&root, &all))
             .map(|md| print!("{md}")),
         Command::Portability { bless: true } => {
-            let seen = root.join("target/browser-test/browser-portability.toml");
-            std::fs::copy(&seen, root.join(run_here::PORTABILITY))
-                .with_context(|| format!("no {}: run `ci/book test` first", seen.display()))?;
+            let recorded = run_here::bless(&root, &discover::discover(&root)?)?;
             eprintln!(
-                "updated {}; review it with `git diff`",
+                "recorded what the browser saw for {} runs into {}; review it with `git diff`",
+                recorded.len(),
                 run_here::PORTABILITY
             );
             Ok(())

@@ -734,3 +734,32 @@ fn a_page_command_running_a_listing_known_to_be_broken_fails_at_once() {
     }
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn blessing_what_the_browser_saw_keeps_other_runs_and_drops_runs_without_a_button() {
+    let root = fake_repo("portability-bless", "targets = [\"wasip1\", \"wasip2\"]");
+    let l = listing(&root).unwrap();
+    // A build directory of its own (fake_repo links the real one), and the recorded file: one
+    // run of this listing, and one of a listing that is gone.
+    std::fs::remove_file(root.join("target")).unwrap();
+    std::fs::create_dir_all(root.join("target/browser-test")).unwrap();
+    std::fs::create_dir_all(root.join("ci")).unwrap();
+    write(
+        &root,
+        "ci/browser-portability.toml",
+        "[\"hello wasip1\"]\nbrowser = \"same\"\n\n[\"gone wasip1\"]\nbrowser = \"same\"\n",
+    );
+    // What `check hello` saw: only the wasip2 run, which differs.
+    write(
+        &root,
+        "target/browser-test/browser-portability.toml",
+        "[\"hello wasip2\"]\nbrowser = \"it exits with status 1, not 0\"\ndigest = \"ab12\"\n",
+    );
+    let recorded = xtask::pipeline::run_here::bless(&root, std::slice::from_ref(&l)).unwrap();
+    assert_eq!(recorded, ["hello wasip2"]);
+    let now = xtask::pipeline::run_here::portability(&root).unwrap();
+    assert_eq!(now.len(), 2, "{now:?}");
+    assert_eq!(now["hello wasip1"].0, "same");
+    assert_eq!(now["hello wasip2"], ("it exits with status 1, not 0".into(), "ab12".into()));
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -1,7 +1,8 @@
-//! `check LISTING`: what `test` checks of one listing, in seconds: its runs three ways, and every
-//! check of the book's sources that names it. The one thing it leaves to `test`: the browser
-//! test of its Run buttons, which needs the whole book built.
+//! `check LISTING`: what `test` checks of one listing, in seconds: its runs three ways, every
+//! check of the book's sources that names it, and its Run buttons pressed in a browser on a page
+//! of their own.
 
+use super::browser::{browser_test, chromium};
 use super::setup::check_nightly;
 use super::{cargo, root, select, step};
 use anyhow::{Result, bail};
@@ -68,25 +69,22 @@ pub fn check(name: &str, target: Option<&str>, run_name: Option<&str>) -> Result
             Ok(about(checks::width::too_wide(&root, width)?))
         },
     );
-    report.check(
-        &format!(
-            "listing `{}`: its Run buttons' code builds, and ci/browser-portability.toml has them",
-            l.name
-        ),
-        || {
-            let mut problems = run_here::check_one(&root, l)?;
-            let own = format!("[\"{} ", l.name);
-            problems.extend(
-                run_here::portability_problems(&root, &all)?
-                    .into_iter()
-                    .filter(|p| p.contains(&own)),
-            );
-            Ok(problems)
-        },
-    );
+    // Its Run buttons, pressed in headless Chromium on a page of their own: what the browser
+    // saw, against what ci/browser-portability.toml says (`portability --bless` records it).
+    let buttons = format!("listing `{}`: its Run buttons in headless Chromium", l.name);
+    match chromium() {
+        Ok(chromium) => report.check(&buttons, || {
+            let page = root.join("target/run-here-check").join(&l.name);
+            if !run_here::one_listing_page(&root, l, &page)? {
+                return Ok(vec![]);
+            }
+            browser_test(&root, &chromium, &page, true)
+        }),
+        Err(why) => report.skip(&buttons, &why),
+    }
     eprintln!(
-        "not checked here: the browser test of its Run buttons (it needs the whole book; \
-         `ci/book test` runs it)"
+        "not checked here: the rest of the book (its other pages, links, the browser test of \
+         every page): `ci/book test`"
     );
     report.finish(started)
 }

@@ -1,6 +1,7 @@
 //! One file per command of `ci/book` (`cargo xtask`), and what several of them share.
 
 pub mod bless;
+pub mod browser;
 pub mod build;
 pub mod check;
 pub mod measure;

@@ -1,11 +1,12 @@
 //! `test`: every check of the book, recorded one by one (`xtask::suite`), never stopping at
 //! the first failure.
 
+use super::browser::{browser_test, chromium};
 use super::build::{build_book, preview_book};
 use super::root;
 use super::setup::setup;
 use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 use xtask::model::{Build, Kind, Listing, Target};
@@ -233,7 +234,9 @@ pub fn test() -> Result<()> {
             BROWSER,
             vec!["not run: the book or its Run buttons' code did not build".into()],
         ),
-        (true, Ok(chromium)) => report.check(BROWSER, || browser_test(&root, &chromium)),
+        (true, Ok(chromium)) => report.check(BROWSER, || {
+            browser_test(&root, &chromium, &root.join("book"), false)
+        }),
         (true, Err(why)) => report.skip(BROWSER, &why),
     }
     report.finish(started)
@@ -297,67 +300,6 @@ pub fn lint_workflows(root: &Path) -> Result<Vec<String>> {
             String::from_utf8_lossy(&out.stderr)
         )],
     })
-}
-
-/// Where the browser test's Chromium is: Debian's `chromium` (`WASI_BOOK_CHROMIUM` names
-/// another). Without it: why, and the command that installs it, unless `WASI_BOOK_BROWSER` is
-/// `required` (`.ci/run` sets it), where a missing Chromium is an error, never a skip.
-pub fn chromium() -> std::result::Result<PathBuf, String> {
-    let path = std::env::var_os("WASI_BOOK_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if path.is_file() {
-        return Ok(path);
-    }
-    let why = format!(
-        "no Chromium at {}; to run the browser test, install Debian's: \
-         `sudo apt-get install chromium` (or set WASI_BOOK_CHROMIUM to a Chromium)",
-        path.display()
-    );
-    if std::env::var("WASI_BOOK_BROWSER").as_deref() == Ok("required") {
-        eprintln!("error: {why}");
-        std::process::exit(1);
-    }
-    Err(why)
-}
-
-/// ci/browser-test on the built book, with the pinned playwright-core driving `chromium`:
-/// its `problem:` lines, or none. Screenshots go to target/browser-test/.
-pub fn browser_test(root: &Path, chromium: &Path) -> Result<Vec<String>> {
-    let driver = tools::find(root, "playwright-core")?;
-    driver.ensure(root)?;
-    let shots = root.join("target/browser-test");
-    let mut cmd = Command::new("node");
-    cmd.current_dir(root)
-        .arg("ci/browser-test/browser-test.cjs")
-        .arg(root.join("book"))
-        .arg(&shots)
-        .env(
-            "WASI_BOOK_PLAYWRIGHT",
-            driver.dir().join("node_modules/playwright-core"),
-        )
-        .env("WASI_BOOK_CHROMIUM", chromium);
-    let run = xtask::exec::capture(cmd, None, std::time::Duration::from_secs(600))?;
-    for line in run
-        .output
-        .lines()
-        .filter(|l| l.starts_with("checked: ") || l.starts_with("FAILED: "))
-    {
-        eprintln!("        {line}");
-    }
-    let mut problems: Vec<String> = run
-        .output
-        .lines()
-        .filter_map(|l| l.strip_prefix("problem: "))
-        .map(str::to_string)
-        .collect();
-    if run.code != 0 && problems.is_empty() {
-        problems.push(format!(
-            "ci/browser-test exited with {} and named no problem:\n{}",
-            run.code, run.output
-        ));
-    }
-    Ok(problems)
 }
 
 /// Unpacks the archive the book links (built by `build_book`) into a scratch directory and

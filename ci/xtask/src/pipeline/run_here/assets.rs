@@ -2,7 +2,7 @@
 //! and the page runtime bundled by esbuild, written into `src/run/`.
 
 use super::{DIR, module_path, why_not};
-use crate::model::{Listing, Target};
+use crate::model::{Listing, Run, Target};
 use crate::pipeline::build;
 use crate::tools;
 use anyhow::{Context, Result, bail};
@@ -103,41 +103,61 @@ pub fn missing_assets(root: &Path, listings: &[Listing]) -> Vec<String> {
     problems
 }
 
-/// One listing's Run buttons' code, built as `assets` builds it but into a scratch directory
-/// (`target/run-here-check/`), so that the pages' own `src/run/` is left alone: what `check
-/// LISTING` can say about its buttons without building the book. Its problems, or none.
-pub fn check_one(root: &Path, listing: &Listing) -> Result<Vec<String>> {
-    let wanted: Vec<(&Listing, Target)> = [Target::Wasip1, Target::Wasip2]
+/// A page of one listing's Run buttons, with what they load, in `dir` (`check LISTING` gives
+/// `target/run-here-check/LISTING/`): its modules built and transpiled as `assets` does, the
+/// page runtime bundled, and `theme/run-here.js`, so that the browser test can press them
+/// without the whole book. The pages' own `src/run/` is left alone. False when the listing has
+/// no Run button.
+pub fn one_listing_page(root: &Path, listing: &Listing, dir: &Path) -> Result<bool> {
+    let runs: Vec<(&Run, Target)> = listing
+        .runs()
         .into_iter()
-        .filter(|t| {
-            listing
-                .runs()
-                .iter()
-                .any(|(r, rt)| rt == t && why_not(listing, r, *t).is_none())
-        })
-        .map(|t| (listing, t))
+        .filter(|(r, t)| why_not(listing, r, *t).is_none())
         .collect();
-    if wanted.is_empty() {
-        return Ok(vec![]);
+    let mut targets: Vec<Target> = runs.iter().map(|(_, t)| *t).collect();
+    targets.dedup();
+    if runs.is_empty() {
+        return Ok(false);
     }
     let jco = tools::find(root, "jco")?;
     jco.ensure(root)?;
-    let out = root.join("target/run-here-check").join(&listing.name);
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out)?;
-    let built = build::build_for_pages(root, &wanted)?;
-    let mut problems = vec![];
-    for ((_, target), wasm) in wanted.iter().zip(built) {
-        if *target == Target::Wasip2
-            && let Err(e) = transpile(&jco, &wasm, &out)
-        {
-            problems.push(format!(
-                "listing `{}`: its Run button's component: {e:#}",
-                listing.name
-            ));
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("run/p1"))?;
+    let wanted: Vec<(&Listing, Target)> = targets.iter().map(|t| (listing, *t)).collect();
+    for ((l, target), wasm) in wanted.iter().zip(build::build_for_pages(root, &wanted)?) {
+        let at = dir.join(module_path(l, *target));
+        match target {
+            Target::Wasip1 => {
+                std::fs::copy(&wasm, &at)
+                    .with_context(|| format!("cannot copy {}", wasm.display()))?;
+            }
+            _ => transpile(&jco, &wasm, at.parent().context("a module's directory")?)?,
         }
     }
-    Ok(problems)
+    bundle(root, &jco, &dir.join("run/runtime.js"))?;
+    std::fs::copy(root.join("theme/run-here.js"), dir.join("run-here.js"))?;
+    let mut boxes = String::new();
+    for (r, t) in &runs {
+        boxes.push_str(&format!(
+            "<h2>{}</h2>\n",
+            listing.describe(r, *t).replace('`', "")
+        ));
+        boxes.push_str(&super::html(root, listing, r, *t)?);
+    }
+    std::fs::write(
+        dir.join("index.html"),
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <title>{}: Run buttons</title><script>var path_to_root = \"\";</script></head>\n\
+             <body>\n{boxes}<script src=\"run-here.js\"></script>\n</body></html>\n",
+            listing.name
+        ),
+    )?;
+    std::fs::write(
+        dir.join("404.html"),
+        "<!DOCTYPE html>\n<title>Not found</title>\n",
+    )?;
+    Ok(true)
 }
 
 /// jco: a component as an ES module (`instantiate(getCoreModule, imports)`, no imports of

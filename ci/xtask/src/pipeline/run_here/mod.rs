@@ -15,8 +15,8 @@
 mod assets;
 mod portability;
 
-pub use assets::{assets, check_one, missing_assets};
-pub use portability::{portability, portability_problems, tables};
+pub use assets::{assets, missing_assets, one_listing_page};
+pub use portability::{bless, portability, portability_problems, tables};
 
 use crate::model::{Build, Kind, Listing, Run, Target};
 use anyhow::Result;

@@ -10,16 +10,20 @@ use std::path::Path;
 /// What the browser test last saw for each run, as committed: `same`, or how it differs and
 /// the digest of all it printed.
 pub fn portability(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
-    let path = root.join(PORTABILITY);
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let table: toml::Table = toml::from_str(&text).with_context(|| PORTABILITY.to_string())?;
+    let text = std::fs::read_to_string(root.join(PORTABILITY)).unwrap_or_default();
+    parse(&text).context(PORTABILITY)
+}
+
+/// The entries of a portability file: per run, what the browser saw and its digest.
+fn parse(text: &str) -> Result<BTreeMap<String, (String, String)>> {
+    let table: toml::Table = toml::from_str(text)?;
     table
         .into_iter()
         .map(|(k, v)| {
             let field = |name: &str| v.get(name).and_then(|b| b.as_str()).map(str::to_string);
             match field("browser") {
                 Some(b) => Ok((k, (b, field("digest").unwrap_or_default()))),
-                None => bail!("{PORTABILITY}: [\"{k}\"] has no `browser = \"...\"`"),
+                None => bail!("[\"{k}\"] has no `browser = \"...\"`"),
             }
         })
         .collect()
@@ -152,4 +156,54 @@ pub fn tables(root: &Path, listings: &[Listing]) -> Result<String> {
         ));
     }
     Ok(md)
+}
+
+/// `portability --bless`: what the last browser test saw (`target/browser-test/`, written by
+/// `ci/book test` for every Run button, or by `check LISTING` for one listing's) recorded into
+/// `ci/browser-portability.toml`: each run it saw takes what it saw, every other run keeps its
+/// entry, and an entry for a run with no Run button any more is dropped. Returns the keys
+/// recorded from what was seen.
+pub fn bless(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
+    let seen_path = root.join("target/browser-test/browser-portability.toml");
+    let text = std::fs::read_to_string(&seen_path)
+        .with_context(|| format!("no {}: run `ci/book test` first", seen_path.display()))?;
+    let seen = parse(&text).with_context(|| seen_path.display().to_string())?;
+    let mut merged = portability(root)?;
+    let mut recorded = vec![];
+    for (k, v) in seen {
+        merged.insert(k.clone(), v);
+        recorded.push(k);
+    }
+    let mut runnable = std::collections::BTreeSet::new();
+    for l in listings {
+        for (run, target) in l.runs() {
+            if why_not(l, run, target).is_none() {
+                runnable.insert(key(l, run, target));
+            }
+        }
+    }
+    merged.retain(|k, _| runnable.contains(k));
+    let mut out = String::from(
+        "# What the browser test saw when it pressed every Run button: `same` as Wasmtime's transcript\n\
+         # (after the run's redactions), or how it differs, with a digest of all it printed and its\n\
+         # exit status. Written by ci/browser-test; recorded with\n\
+         # `cargo xtask portability --bless`; the pages and the portability appendix say what it says.\n",
+    );
+    for (k, (browser, digest)) in &merged {
+        out.push_str(&format!(
+            "\n[{}]\nbrowser = {}\n",
+            toml_string(k),
+            toml_string(browser)
+        ));
+        if !digest.is_empty() {
+            out.push_str(&format!("digest = {}\n", toml_string(digest)));
+        }
+    }
+    std::fs::write(root.join(PORTABILITY), out)?;
+    Ok(recorded)
+}
+
+/// A TOML basic string, as JSON writes it (the browser test writes the file that way too).
+fn toml_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serialises")
 }
