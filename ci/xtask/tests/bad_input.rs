@@ -760,6 +760,9 @@ fn blessing_what_the_browser_saw_keeps_other_runs_and_drops_runs_without_a_butto
     let now = xtask::pipeline::run_here::portability(&root).unwrap();
     assert_eq!(now.len(), 2, "{now:?}");
     assert_eq!(now["hello wasip1"].0, "same");
-    assert_eq!(now["hello wasip2"], ("it exits with status 1, not 0".into(), "ab12".into()));
+    assert_eq!(
+        now["hello wasip2"],
+        ("it exits with status 1, not 0".into(), "ab12".into())
+    );
     std::fs::remove_dir_all(&root).unwrap();
 }
