@@ -106,6 +106,9 @@ enum Command {
     Sizes,
     /// Print timings: embedded runs, a book build, the runner's compiled-code cache
     Measure,
+    /// Print figures of the teaching pages against the house style (the book's machinery named
+    /// in lessons, paragraphs over 100 words, History boxes, Try it blocks)
+    Counts,
     /// Print every pinned version beside the newest available (asks rustup and crates.io;
     /// informational, never part of the tests)
     Outdated,
@@ -220,6 +223,7 @@ fn dispatch(command: Command, raw: &[String]) -> Result<()> {
         Command::Cmdrun { args } => preview::cmdrun(&root, &args),
         Command::Sizes => sizes::print(&root),
         Command::Measure => cmd::measure::measure(),
+        Command::Counts => cmd::counts::counts(),
         Command::Outdated => xtask::tools::outdated::print(&root),
     }
 }

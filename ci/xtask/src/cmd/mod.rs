@@ -4,6 +4,7 @@ pub mod bless;
 pub mod browser;
 pub mod build;
 pub mod check;
+pub mod counts;
 pub mod measure;
 pub mod new;
 pub mod serve;
