@@ -106,6 +106,9 @@ enum Command {
     Sizes,
     /// Print timings: embedded runs, a book build, the runner's compiled-code cache
     Measure,
+    /// Give every listing caption the number its chapter's place in src/SUMMARY.md calls for,
+    /// and rewrite every mention of an old number (after a chapter is added or moved)
+    Renumber,
     /// Print figures of the teaching pages against the house style (the book's machinery named
     /// in lessons, paragraphs over 100 words, History boxes, Try it blocks)
     Counts,
@@ -224,6 +227,7 @@ fn dispatch(command: Command, raw: &[String]) -> Result<()> {
         Command::Sizes => sizes::print(&root),
         Command::Measure => cmd::measure::measure(),
         Command::Counts => cmd::counts::counts(),
+        Command::Renumber => cmd::renumber::renumber(),
         Command::Outdated => xtask::tools::outdated::print(&root),
     }
 }

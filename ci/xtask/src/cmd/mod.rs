@@ -7,6 +7,7 @@ pub mod check;
 pub mod counts;
 pub mod measure;
 pub mod new;
+pub mod renumber;
 pub mod serve;
 pub mod setup;
 pub mod test;

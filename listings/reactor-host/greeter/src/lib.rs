@@ -52,7 +52,7 @@ pub unsafe extern "C" fn greet(ptr: u32, len: u32) -> u64 {
 }
 // ANCHOR_END: greet
 
-// As in Listing 11-1: a real reactor entry point, so exports are not wrapped in
+// As in Listing 12-1: a real reactor entry point, so exports are not wrapped in
 // constructor and destructor calls.
 unsafe extern "C" {
     fn __wasm_call_ctors();
