@@ -4,8 +4,7 @@
 //   cargo build -q -p extism-greeter --target wasm32-wasip1 &&
 //   cargo build -q -p greeter-component --target wasm32-wasip2 &&
 //   cargo build -q --release -p extism-host && cargo run -q --release -p reactor-bench
-// `-- --markdown` prints the results as a table and an SVG chart instead, and `-- --choices`
-// then prints the "when to use which" table from that same run (both used by the book).
+// `-- --markdown` prints the results as a table and an SVG chart instead (used by the book).
 use bench_harness::{Approach, Error, Measured};
 use std::path::Path;
 use wasmtime::{Engine, InstancePre, Linker, Module, Store};
@@ -108,22 +107,7 @@ fn measure_extism() -> Result<(String, Vec<Measured>), Error> {
 }
 // ANCHOR_END: extism
 
-/// Where `--markdown` keeps its run's figures, so that `--choices` prints the closing table of
-/// the reactor part from the same run, further down the page, without measuring again.
-const LAST_RUN: &str = "target/reactor-bench/last-run.txt";
-
 fn main() -> Result<(), Error> {
-    if std::env::args().any(|a| a == "--choices") {
-        let text = std::fs::read_to_string(LAST_RUN).map_err(|e| {
-            format!("cannot read {LAST_RUN} ({e}); run with --markdown first")
-        })?;
-        let results = text
-            .lines()
-            .map(bench_harness::from_line)
-            .collect::<Result<Vec<_>, Error>>()?;
-        print_choices(&results);
-        return Ok(());
-    }
     let markdown = std::env::args().any(|a| a == "--markdown");
     let engine = Engine::default();
 
@@ -179,12 +163,6 @@ fn main() -> Result<(), Error> {
     if markdown {
         print_markdown(&machine, &workloads, &results);
         print_reading(&workloads, &results);
-        let lines: Vec<String> = results
-            .iter()
-            .map(|(name, row)| bench_harness::to_line(name, row))
-            .collect();
-        std::fs::create_dir_all("target/reactor-bench")?;
-        std::fs::write(LAST_RUN, lines.join("\n") + "\n")?;
     } else {
         println!("machine: {machine}");
         println!(
@@ -314,103 +292,4 @@ fn print_reading(workloads: &[&str; 2], results: &[(String, Vec<Measured>)]) {
         than(ratio(extism, command, 1)),
         than(ratio(extism, component, 1))
     );
-}
-
-/// The reactor part's closing table: one row per shape of WebAssembly program a host can run,
-/// with the cost per call of the approach this run measured for it. The other columns sum up
-/// the chapters.
-fn print_choices(results: &[(String, Vec<Measured>)]) {
-    let cost = |i: usize| {
-        format!(
-            "{:.2} µs / {:.2} µs ({})",
-            results[i].1[0].micros,
-            results[i].1[1].micros,
-            ["a", "b", "c", "d"][i]
-        )
-    };
-    let rows = [
-        [
-            "WASI 0.1 command",
-            "`wasm32-wasip1`",
-            "`bin`",
-            "`_start`",
-            "`_start` (wasi-libc)",
-            "argv, stdin, stdout",
-            "`Linker::module` or `instantiate` + `_start`",
-            "yes",
-            &cost(0),
-        ],
-        [
-            "WASI 0.1 reactor, nightly flag",
-            "`wasm32-wasip1`",
-            "`bin` + `-Z wasi-exec-model=reactor`",
-            "`_initialize` + your exports",
-            "`_initialize` (wasi-libc), called by the host",
-            "pointers into linear memory",
-            "`Linker::instantiate`, typed funcs, `Memory`",
-            "one call per process (`--invoke`)",
-            "not measured (the same calls as (b))",
-        ],
-        [
-            "WASI 0.1 reactor, stable `cdylib`",
-            "`wasm32-wasip1`",
-            "`cdylib`",
-            "`_initialize` (yours until Rust 1.99, rustc's from 1.100) + your exports",
-            "`_initialize`, called by the host",
-            "pointers into linear memory",
-            "`Linker::instantiate`, typed funcs, `Memory`",
-            "one call per process (`--invoke`)",
-            &cost(1),
-        ],
-        [
-            "Extism plugin",
-            "`wasm32-unknown-unknown` or `wasm32-wasip1`",
-            "`cdylib` + `extism-pdk`",
-            "your `#[plugin_fn]`s",
-            "Extism (`__wasm_call_ctors` or `_initialize`, if exported)",
-            "Extism's kernel memory, through host calls",
-            "`extism::Plugin::call`",
-            "no (needs `extism:host/env`)",
-            &cost(2),
-        ],
-        [
-            "WASI 0.2 command component",
-            "`wasm32-wasip2`",
-            "`bin`",
-            "`wasi:cli/run`",
-            "`run`, which is wasi-libc's `_start`",
-            "argv, stdin, stdout",
-            "`bindings::sync::Command`",
-            "yes",
-            "not measured (like (a): an instance per run)",
-        ],
-        [
-            "WASI 0.2 library component",
-            "`wasm32-wasip2`",
-            "`cdylib` + `wit-bindgen`",
-            "your WIT interface",
-            "wit-bindgen's exports, on the first call (`run_ctors_once`)",
-            "typed values (canonical ABI)",
-            "`component::bindgen!`",
-            "one call per process (`--invoke` with WAVE)",
-            &cost(3),
-        ],
-    ];
-    println!(
-        "Cost per call: the mean time of the approach measured for that shape ((a) to (d) above), for the small / realistic input, from the run that made this page's table.\n"
-    );
-    // Two tables of five columns rather than one of nine, so that the page needs no sideways
-    // scrolling: how each shape is built, then how a host uses it.
-    println!("| Shape | Target | Crate type | Entry export | Who initialises |");
-    println!("|---|---|---|---|---|");
-    for r in &rows {
-        println!("| {} |", r[..5].join(" | "));
-    }
-    println!(
-        "\n| Shape | How data crosses | Host API (Wasmtime) | `wasmtime run` | Cost per call |"
-    );
-    println!("|---|---|---|---|---|");
-    for r in &rows {
-        println!("| {} | {} |", r[0], r[5..].join(" | "));
-    }
 }

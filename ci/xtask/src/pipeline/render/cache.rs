@@ -9,12 +9,6 @@ use anyhow::Result;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-/// Files one embedded command writes for a later one to read, and the word that the commands
-/// which write or read it contain (the benchmark's table and its "when to use which" costs come
-/// from one run). Such a command's cached output is only valid while the file holds what it
-/// held right after that output was produced, so both tables always come from the same run.
-const HANDED_ON: &[(&str, &str)] = &[("target/reactor-bench/last-run.txt", "reactor-bench")];
-
 /// The files every output depends on: the pins, the cargo configuration and the workspace.
 const PINS: &[&str] = &[
     "Cargo.toml",
@@ -67,13 +61,6 @@ impl Key {
         );
         for f in &files {
             text.push_str(&stamp(root, f));
-        }
-        let command = args.join(" ");
-        for (f, _) in HANDED_ON.iter().filter(|(_, word)| command.contains(word)) {
-            let content = std::fs::read(root.join(f)).unwrap_or_default();
-            let mut h = std::hash::DefaultHasher::new();
-            content.hash(&mut h);
-            text.push_str(&format!("{f} content {:016x}\n", h.finish()));
         }
         Key(text)
     }
@@ -138,7 +125,7 @@ pub fn cached(root: &Path, key: &Key) -> Option<String> {
 }
 
 /// Stores a command's markdown under `key`: the key computed after the command ran, since a
-/// command may itself change what it depends on (build an artifact, write a handed-on file).
+/// command may itself change what it depends on (build an artifact).
 pub fn store(root: &Path, key: &Key, markdown: &str) -> Result<()> {
     let dir = cache_dir(root);
     std::fs::create_dir_all(&dir)?;
@@ -216,24 +203,5 @@ mod tests {
         std::fs::create_dir_all(root.join("listings/ch/l/target")).unwrap();
         std::fs::write(root.join("listings/ch/l/target/x"), "").unwrap();
         assert_eq!(Key::sh(root, &args), key);
-    }
-
-    #[test]
-    fn a_handed_on_file_that_changed_invalidates_the_outputs_that_use_it() {
-        let dir = scratch();
-        let root = dir.path();
-        let args = vec![
-            "sh".to_string(),
-            "cargo run -q --release -p reactor-bench -- --choices".to_string(),
-        ];
-        let key = Key::sh(root, &args);
-        std::fs::create_dir_all(root.join("target/reactor-bench")).unwrap();
-        std::fs::write(root.join(HANDED_ON[0].0), "run 2\n").unwrap();
-        assert_ne!(Key::sh(root, &args), key);
-        // A command that neither writes nor reads it keeps its output.
-        let other = vec!["sh".to_string(), "true".to_string()];
-        let before = Key::sh(root, &other);
-        std::fs::write(root.join(HANDED_ON[0].0), "run 3\n").unwrap();
-        assert_eq!(Key::sh(root, &other), before);
     }
 }
