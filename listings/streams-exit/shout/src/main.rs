@@ -13,8 +13,7 @@ fn main() {
     }
     stdout.flush().unwrap();
     // Diagnostics go to stderr, a stream of its own: the host decides where each
-    // stream goes (the book's tests send both into one pipe, so the transcript
-    // keeps their order).
+    // stream goes, a terminal, a pipe or a file.
     eprintln!("shout: {lines} lines");
 }
 // ANCHOR_END: all
