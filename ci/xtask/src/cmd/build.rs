@@ -15,8 +15,13 @@ use xtask::{archive, book};
 /// every internal link and anchor of the built pages leads somewhere. Returns the problems.
 /// `ci/book test` and `ci/book build` (the hosted book's workflow) both build it this way, after
 /// `run_here::assets` (the Run buttons' code, which mdbook copies from src/run/).
-/// `broken`: listings that failed their own checks, whose page commands fail at once.
-pub fn build_book(root: &Path, broken: &[String]) -> Result<Vec<String>> {
+/// `broken`: listings that failed their own checks, whose page commands fail at once;
+/// `settings`: book.toml keys set for this build through mdBook's environment variables.
+pub fn build_book(
+    root: &Path,
+    broken: &[String],
+    settings: &[(&str, String)],
+) -> Result<Vec<String>> {
     let _ = std::fs::remove_dir_all(root.join("book"));
     // The listings' code to download, linked from the introduction: written into src/ (it is
     // ignored by git), from where mdbook copies it beside the pages, as `serve` does too.
@@ -24,6 +29,7 @@ pub fn build_book(root: &Path, broken: &[String]) -> Result<Vec<String>> {
     let status = mdbook(root, &["build"])?
         .env(render::FRESH_ENV, "1")
         .env(render::BROKEN_ENV, broken.join(","))
+        .envs(settings.iter().map(|(k, v)| (*k, v)))
         .status()
         .context("cannot run mdbook")?;
     let mut problems = vec![];
@@ -88,27 +94,8 @@ pub fn preview_book(root: &Path) -> Result<Vec<String>> {
 pub fn build() -> Result<()> {
     let root = root();
     let all = setup(&root)?;
-    if let (Ok(server), Ok(repo)) = (
-        std::env::var("GITHUB_SERVER_URL"),
-        std::env::var("GITHUB_REPOSITORY"),
-    ) {
-        // mdBook reads MDBOOK_<KEY> for book.toml's keys (`__` for a dot, `_` for a dash).
-        let name = repo.rsplit('/').next().unwrap_or(&repo).to_string();
-        // SAFETY: before any thread starts (setup's installer thread has been joined).
-        unsafe {
-            std::env::set_var("MDBOOK_OUTPUT__HTML__SITE_URL", format!("/{name}/"));
-            std::env::set_var(
-                "MDBOOK_OUTPUT__HTML__GIT_REPOSITORY_URL",
-                format!("{server}/{repo}"),
-            );
-            std::env::set_var(
-                "MDBOOK_OUTPUT__HTML__EDIT_URL_TEMPLATE",
-                format!("{server}/{repo}/edit/main/{{path}}"),
-            );
-        }
-    }
     run_here::assets(&root, &all)?;
-    let problems = build_book(&root, &[])?;
+    let problems = build_book(&root, &[], &hosted_settings())?;
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}\n");
@@ -117,4 +104,28 @@ pub fn build() -> Result<()> {
     }
     eprintln!("xtask: the book is in book/");
     Ok(())
+}
+
+/// On GitHub Actions, the hosted book's links to its repository and its "edit this page" URL
+/// (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), as book.toml keys that mdBook reads from
+/// `MDBOOK_<KEY>` variables (`__` for a dot, `_` for a dash); elsewhere none.
+fn hosted_settings() -> Vec<(&'static str, String)> {
+    let (Ok(server), Ok(repo)) = (
+        std::env::var("GITHUB_SERVER_URL"),
+        std::env::var("GITHUB_REPOSITORY"),
+    ) else {
+        return vec![];
+    };
+    let name = repo.rsplit('/').next().unwrap_or(&repo).to_string();
+    vec![
+        ("MDBOOK_OUTPUT__HTML__SITE_URL", format!("/{name}/")),
+        (
+            "MDBOOK_OUTPUT__HTML__GIT_REPOSITORY_URL",
+            format!("{server}/{repo}"),
+        ),
+        (
+            "MDBOOK_OUTPUT__HTML__EDIT_URL_TEMPLATE",
+            format!("{server}/{repo}/edit/main/{{path}}"),
+        ),
+    ]
 }

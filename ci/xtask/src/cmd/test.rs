@@ -216,7 +216,7 @@ pub fn test() -> Result<()> {
     report.check(
         "mdbook build (live outputs, cmdrun errors, links and anchors)",
         || {
-            let problems = build_book(&root, &broken)?;
+            let problems = build_book(&root, &broken, &[])?;
             built = problems.is_empty();
             Ok(problems)
         },
