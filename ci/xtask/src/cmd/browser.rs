@@ -1,7 +1,7 @@
 //! The browser test (ci/browser-test): headless Chromium, driven by the pinned playwright-core,
 //! on the built book (`test`) or on one listing's Run buttons (`check`).
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use xtask::tools;
@@ -41,6 +41,29 @@ pub fn browser_test(
     let driver = tools::find(root, "playwright-core")?;
     driver.ensure(root)?;
     let shots = root.join("target/browser-test");
+    // What this test would see is fixed by what it is given: the pages and their code, the
+    // test, the browser and its driver. When all of them are as they were at its last pass
+    // in this clone, that pass stands (a new clone, as in CI, always runs it).
+    let version = Command::new(chromium)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let inputs = format!(
+        "{}\n{version}",
+        digest(&[book, &root.join("ci/browser-test"), &driver.dir()])?
+    );
+    let passed = shots.join(format!(
+        "passed-{}",
+        if run_buttons_only { "buttons" } else { "book" }
+    ));
+    if std::fs::read_to_string(&passed).is_ok_and(|d| d == inputs) {
+        eprintln!(
+            "        not run again: the pages, the test and the browser are as at its last pass"
+        );
+        return Ok(vec![]);
+    }
+    let _ = std::fs::remove_file(&passed);
     let mut cmd = Command::new("node");
     cmd.current_dir(root)
         .arg("ci/browser-test/browser-test.cjs")
@@ -74,5 +97,34 @@ pub fn browser_test(
             run.code, run.output
         ));
     }
+    if problems.is_empty() {
+        std::fs::create_dir_all(&shots)?;
+        std::fs::write(&passed, &inputs)?;
+    }
     Ok(problems)
+}
+
+/// A digest of every file under each of `paths` (a file counts by its path and content), for
+/// telling whether the browser test's inputs changed. Directories named `node_modules` count
+/// by their path only: the driver's install is fixed by its version, which its path names.
+fn digest(paths: &[&Path]) -> Result<String> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for path in paths {
+        let mut files = vec![];
+        if path.is_dir() {
+            files = xtask::book::files_under(path)?;
+            files.retain(|f| !f.components().any(|c| c.as_os_str() == "node_modules"));
+        } else {
+            files.push(path.to_path_buf());
+        }
+        path.hash(&mut h);
+        for f in files {
+            f.hash(&mut h);
+            std::fs::read(&f)
+                .with_context(|| format!("cannot read {}", f.display()))?
+                .hash(&mut h);
+        }
+    }
+    Ok(format!("{:016x}", h.finish()))
 }

@@ -16,22 +16,27 @@ use xtask::{archive, book};
 /// `ci/book test` and `ci/book build` (the hosted book's workflow) both build it this way, after
 /// `run_here::assets` (the Run buttons' code, which mdbook copies from src/run/).
 /// `broken`: listings that failed their own checks, whose page commands fail at once;
-/// `settings`: book.toml keys set for this build through mdBook's environment variables.
+/// `settings`: book.toml keys set for this build through mdBook's environment variables;
+/// `fresh`: run every embedded command, instead of taking an output from the cache of
+/// outputs when nothing it depends on changed since it was produced (see `render`).
 pub fn build_book(
     root: &Path,
     broken: &[String],
     settings: &[(&str, String)],
+    fresh: bool,
 ) -> Result<Vec<String>> {
     let _ = std::fs::remove_dir_all(root.join("book"));
     // The listings' code to download, linked from the introduction: written into src/ (it is
     // ignored by git), from where mdbook copies it beside the pages, as `serve` does too.
     archive::write(root, &root.join("src"))?;
-    let status = mdbook(root, &["build"])?
-        .env(render::FRESH_ENV, "1")
+    let mut build = mdbook(root, &["build"])?;
+    build
         .env(render::BROKEN_ENV, broken.join(","))
-        .envs(settings.iter().map(|(k, v)| (*k, v)))
-        .status()
-        .context("cannot run mdbook")?;
+        .envs(settings.iter().map(|(k, v)| (*k, v)));
+    if fresh {
+        build.env(render::FRESH_ENV, "1");
+    }
+    let status = build.status().context("cannot run mdbook")?;
     let mut problems = vec![];
     if !status.success() {
         problems.push(format!(
@@ -95,7 +100,7 @@ pub fn build() -> Result<()> {
     let root = root();
     let all = setup(&root)?;
     run_here::assets(&root, &all)?;
-    let problems = build_book(&root, &[], &hosted_settings())?;
+    let problems = build_book(&root, &[], &hosted_settings(), true)?;
     if !problems.is_empty() {
         for p in &problems {
             eprintln!("{p}\n");

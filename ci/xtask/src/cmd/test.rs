@@ -216,7 +216,9 @@ pub fn test() -> Result<()> {
     report.check(
         "mdbook build (live outputs, cmdrun errors, links and anchors)",
         || {
-            let problems = build_book(&root, &broken, &[])?;
+            // Outputs come from the cache of outputs where nothing they depend on changed since
+            // a live run produced them (a fresh clone, as in CI, has none: all run live).
+            let problems = build_book(&root, &broken, &[], false)?;
             built = problems.is_empty();
             Ok(problems)
         },
