@@ -33,7 +33,8 @@ pub fn check(name: &str, target: Option<&str>, run_name: Option<&str>) -> Result
         .filter(|(_, t)| target.is_none_or(|want| want == *t))
         .filter(|(r, _)| run_name.is_none_or(|want| want == r.name))
         .collect();
-    if runs.is_empty() {
+    // A guest or a library has no runs of its own; its other checks still apply.
+    if runs.is_empty() && (target.is_some() || run_name.is_some()) {
         bail!(
             "listing `{}` has no run for target {} and name {}",
             l.name,

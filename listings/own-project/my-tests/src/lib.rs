@@ -14,7 +14,8 @@ mod tests {
         assert_eq!(words("one two  three"), 3);
     }
 
-    // Wrong on purpose, and left out of a plain `cargo test`: `--include-ignored` runs it.
+    // Wrong on purpose, and left out of a plain `cargo test`:
+    // `--include-ignored` runs it.
     #[test]
     #[ignore = "fails on purpose"]
     fn a_wrong_expectation() {
