@@ -5,8 +5,9 @@
 //!   command on every rebuild; saving a chapter would re-run every listing and the benchmark.
 //!   Each output is stored under a key that lists everything it depends on (the files of the
 //!   listing and of what it requires, the workspace's pins, the runner and this program), so a
-//!   command runs again only when one of them changed. `ci/book test` never reads the cache
-//!   (`WASI_BOOK_FRESH=1`): the tests run everything live.
+//!   command runs again only when one of them changed. A new clone has no cache, so there
+//!   everything runs live; `ci/book build` (the hosted book) always runs everything
+//!   (`WASI_BOOK_FRESH=1`).
 //! - **A preview while `ci/book serve` is still building** (`WASI_BOOK_PREVIEW`). On a first run
 //!   the runner and the listings take many minutes to build; until they are ready a listing's
 //!   run shows its committed transcript, which `ci/book test` checks against a live run, under a
