@@ -270,14 +270,35 @@ pub fn run_it_text(source: &str) -> Option<String> {
 /// Listing captions are numbered `Listing N-M`: `N` is the chapter's number in the sidebar
 /// (the order of `- [..](..)` entries in SUMMARY.md), `M` counts up from 1 in each chapter.
 pub fn caption_numbers(src: &Path) -> Result<Vec<String>> {
-    // No SUMMARY.md, no numbering to check (mdbook itself refuses a book without one).
+    Ok(captions(src)?
+        .into_iter()
+        .filter(|c| c.has != c.wants)
+        .map(|c| {
+            format!(
+                "src/{}: caption `Listing {}` should be `Listing {}`",
+                c.page, c.has, c.wants
+            )
+        })
+        .collect())
+}
+
+/// One listing caption: its page, the number it has, and the number its place calls for.
+pub struct Caption {
+    pub page: String,
+    pub has: String,
+    pub wants: String,
+}
+
+/// Every listing caption of the chapters, in `SUMMARY.md`'s order (none without a
+/// `SUMMARY.md`: mdbook itself refuses a book without one).
+pub fn captions(src: &Path) -> Result<Vec<Caption>> {
     let Ok(summary) = std::fs::read_to_string(src.join("SUMMARY.md")) else {
         return Ok(vec![]);
     };
     let entry = regex::Regex::new(r"^\s*- \[[^\]]*\]\(([^)]+)\)").expect("valid pattern");
-    let caption = regex::Regex::new(r#"<span class="caption[^"]*">Listing (\d+)-(\d+)"#)
+    let caption = regex::Regex::new(r#"<span class="caption[^"]*">Listing (\d+-\d+)"#)
         .expect("valid pattern");
-    let mut problems = Vec::new();
+    let mut found = vec![];
     let chapters = summary
         .lines()
         .filter_map(|l| entry.captures(l).map(|c| c[1].to_string()));
@@ -286,17 +307,14 @@ pub fn caption_numbers(src: &Path) -> Result<Vec<String>> {
             continue;
         };
         for (m, c) in caption.captures_iter(&text).enumerate() {
-            let (n, k) = (&c[1], &c[2]);
-            if n != (i + 1).to_string() || k != (m + 1).to_string() {
-                problems.push(format!(
-                    "src/{file}: caption `Listing {n}-{k}` should be `Listing {}-{}`",
-                    i + 1,
-                    m + 1
-                ));
-            }
+            found.push(Caption {
+                page: file.clone(),
+                has: c[1].to_string(),
+                wants: format!("{}-{}", i + 1, m + 1),
+            });
         }
     }
-    Ok(problems)
+    Ok(found)
 }
 
 #[cfg(test)]

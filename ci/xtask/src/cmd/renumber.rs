@@ -4,32 +4,18 @@
 //! to the new one.
 
 use super::root;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Old caption number (`10-1`) -> new one (`11-1`), for every caption whose number changes.
 pub fn renumbering(src: &Path) -> Result<BTreeMap<String, String>> {
-    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).context("src/SUMMARY.md")?;
-    let entry = Regex::new(r"^\s*- \[[^\]]*\]\(([^)]+)\)")?;
-    let caption = Regex::new(r#"<span class="caption[^"]*">Listing (\d+-\d+)"#)?;
-    let mut map = BTreeMap::new();
-    let chapters = summary
-        .lines()
-        .filter_map(|l| entry.captures(l).map(|c| c[1].to_string()));
-    for (i, file) in chapters.enumerate() {
-        let Ok(text) = std::fs::read_to_string(src.join(&file)) else {
-            continue;
-        };
-        for (m, c) in caption.captures_iter(&text).enumerate() {
-            let new = format!("{}-{}", i + 1, m + 1);
-            if c[1] != new {
-                map.insert(c[1].to_string(), new);
-            }
-        }
-    }
-    Ok(map)
+    Ok(xtask::checks::sources::captions(src)?
+        .into_iter()
+        .filter(|c| c.has != c.wants)
+        .map(|c| (c.has, c.wants))
+        .collect())
 }
 
 /// `text` with every `Listing N-M` renumbered, and every number a `Listings N-M and N-M` (or

@@ -267,20 +267,9 @@ fn shellcheck(root: &Path) -> Result<Vec<String>> {
             "no shell script found in ci/ or .ci/ (ci/book at least)".into(),
         ]);
     }
-    let out = Command::new(shellcheck.path())
-        .current_dir(root)
-        .args(&scripts)
-        .output()
-        .context("cannot run shellcheck")?;
-    Ok(match out.status.success() {
-        true => vec![],
-        false => vec![format!(
-            "shellcheck finds problems ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )],
-    })
+    let mut cmd = Command::new(shellcheck.path());
+    cmd.args(&scripts);
+    lint(root, cmd, "shellcheck finds problems")
 }
 
 /// The workflows through the pinned zizmor, offline (its audits that need GitHub are off):
@@ -288,15 +277,22 @@ fn shellcheck(root: &Path) -> Result<Vec<String>> {
 pub fn lint_workflows(root: &Path) -> Result<Vec<String>> {
     let zizmor = tools::find(root, "zizmor")?;
     zizmor.ensure(root)?;
-    let out = Command::new(zizmor.path())
-        .args(["--offline", "--no-progress", ".github/workflows"])
+    let mut cmd = Command::new(zizmor.path());
+    cmd.args(["--offline", "--no-progress", ".github/workflows"]);
+    lint(root, cmd, "zizmor finds problems in .github/workflows")
+}
+
+/// A linter run from the repository root: none if it passes, else `what`, its status and all
+/// it printed.
+fn lint(root: &Path, mut cmd: Command, what: &str) -> Result<Vec<String>> {
+    let out = cmd
         .current_dir(root)
         .output()
-        .context("cannot run zizmor")?;
+        .with_context(|| format!("cannot run {cmd:?}"))?;
     Ok(match out.status.success() {
         true => vec![],
         false => vec![format!(
-            "zizmor finds problems in .github/workflows ({}):\n{}{}",
+            "{what} ({}):\n{}{}",
             out.status,
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
