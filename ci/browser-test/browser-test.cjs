@@ -109,6 +109,7 @@ async function main() {
             await runButtons(context, root, origin);
         } else {
             await everyPage(context, root, origin);
+            await redirects(context, root, origin);
             await search(context, origin);
             await themeAndSidebar(context, origin);
             await copyExamples(context, origin);
@@ -161,8 +162,40 @@ async function open(context, url, { expectStatus = 200, capturingCopies = false 
     return { page, errors };
 }
 
+// The book's pages, without the redirects mdBook writes for pages that moved (book.toml's
+// `output.html.redirect`): those are checked by `redirects`.
+const isRedirect = (root, f) => fs.readFileSync(path.join(root, f), "utf8").includes('http-equiv="refresh"');
+function contentPages(root) {
+    return fs.readdirSync(root).filter((f) => f.endsWith(".html") && !isRedirect(root, f));
+}
+
+// Every page that moved still answers at its old address: it leads to a page of the book that
+// loads, at the anchor book.toml names.
+async function redirects(context, root, origin) {
+    const since = problems.length;
+    const moved = fs.readdirSync(root).filter((f) => f.endsWith(".html") && isRedirect(root, f));
+    for (const name of moved) {
+        const page = await context.newPage();
+        await page.goto(`${origin}/${name}`, { waitUntil: "load" });
+        try {
+            await page.waitForURL((u) => !u.pathname.endsWith(`/${name}`), { timeout: 10_000 });
+        } catch {
+            problem(`${name}: the redirect did not lead anywhere within 10 s`);
+        }
+        const landed = new URL(page.url());
+        const target = path.basename(landed.pathname);
+        if (!fs.existsSync(path.join(root, target)) || target === "404.html") {
+            problem(`${name}: redirects to ${landed.pathname}, which is not a page of the book`);
+        } else if (landed.hash && !(await page.$(`[id="${decodeURIComponent(landed.hash.slice(1))}"]`))) {
+            problem(`${name}: redirects to ${target}${landed.hash}, an anchor that page does not have`);
+        }
+        await page.close();
+    }
+    checked(`${moved.length} moved pages lead to where their content is now`, since);
+}
+
 async function everyPage(context, root, origin) {
-    const pages = fs.readdirSync(root).filter((f) => f.endsWith(".html") && f !== "404.html");
+    const pages = contentPages(root).filter((f) => f !== "404.html");
     let transcripts = 0;
     const since = problems.length;
     // Three pages at a time, each copy read from its own page (`capturingCopies`), since the
@@ -398,7 +431,7 @@ async function runButtons(context, root, origin) {
     const since = problems.length;
     const seen = new Map();
     const again = [];
-    const pages = fs.readdirSync(root).filter((f) => f.endsWith(".html") && !["404.html", "print.html"].includes(f));
+    const pages = contentPages(root).filter((f) => !["404.html", "print.html"].includes(f));
     // Three pages at a time: a run mostly waits on compiling its module.
     await inParallel(pages, 3, async (name) => {
         const { page, errors } = await open(context, `${origin}/${name}`);
