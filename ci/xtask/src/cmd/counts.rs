@@ -28,7 +28,7 @@ fn words(paragraph: &str) -> usize {
 
 pub fn counts() -> Result<()> {
     let root = root();
-    let checks: [(&str, Regex); 4] = [
+    let checks: [(&str, Regex); 5] = [
         (
             "the book's machinery (pinned, its runner, ci/ paths)",
             Regex::new(r"(?i)pinned|ci/wasi-run|book.s (?:own )?runner|\bci/[a-z]")?,
@@ -41,7 +41,14 @@ pub fn counts() -> Result<()> {
             "Rust 1.99 or 1.100 by number",
             Regex::new(r"\b1\.(?:99|100)\b")?,
         ),
-        ("History boxes", Regex::new(r"(?m)^> \*\*History\.?\*\*")?),
+        (
+            "History boxes left open (not in a collapsed block)",
+            Regex::new(r"(?m)^> \*\*History\.?\*\*")?,
+        ),
+        (
+            "History in collapsed blocks",
+            Regex::new(r"<summary>History</summary>")?,
+        ),
     ];
     let mut totals = vec![0usize; checks.len()];
     let (mut long, mut try_its, mut teaching_words, mut appendix_words) = (0, 0, 0, 0);
