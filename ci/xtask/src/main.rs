@@ -138,34 +138,39 @@ fn main() {
     // The commands that build: cargo's build directory (honoured wherever it is, and reachable
     // as `target/`, the path the pages name), locked for this command. `show` and `sh` run
     // inside them.
-    let _lock = match cli.command {
-        Command::Serve
-        | Command::Test
+    // (`serve` locks it only while it builds: see `cmd::serve`.)
+    let prepared = match cli.command {
+        Command::Test
         | Command::Build
         | Command::Setup
         | Command::Bless { .. }
         | Command::Check { .. }
         | Command::Measure
-        | Command::New(_) => match lock_build_dir() {
-            Ok(lock) => Some(lock),
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                std::process::exit(1);
-            }
-        },
-        _ => None,
+        | Command::New(_) => lock_build_dir().map(Some),
+        Command::Serve => build_dir().map(|_| None),
+        _ => Ok(None),
     };
+    let _lock = prepared.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    });
     if let Err(e) = dispatch(cli.command, &raw) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
 }
 
-fn lock_build_dir() -> Result<std::fs::File> {
+/// cargo's build directory, reachable as `target/` (see `workspace::link_target`).
+fn build_dir() -> Result<std::path::PathBuf> {
     let root = cmd::root();
     let dir = workspace::target_dir(&root)?;
     workspace::link_target(&root, &dir)?;
-    workspace::lock(&dir)
+    Ok(dir)
+}
+
+/// The build directory, locked until the returned file is dropped.
+pub(crate) fn lock_build_dir() -> Result<std::fs::File> {
+    workspace::lock(&build_dir()?)
 }
 
 fn dispatch(command: Command, raw: &[String]) -> Result<()> {

@@ -81,7 +81,11 @@ pub fn serve() -> Result<()> {
          recorded output until the build below is done, then reload with live output"
     );
     // The pages' Run buttons need every command listing built for pages and the runtime.
-    if let Err(e) = setup(&root).and_then(|all| run_here::assets(&root, &all)) {
+    // The build directory is locked while setup builds, and no longer: a contributor serving
+    // the book can run `check` or `bless` beside it.
+    let built = crate::lock_build_dir()
+        .and_then(|_lock| setup(&root).and_then(|all| run_here::assets(&root, &all)));
+    if let Err(e) = built {
         let _ = server.kill();
         let _ = server.wait();
         return Err(e.context("setup failed, so the book cannot show live output; stopped serving"));
