@@ -190,7 +190,8 @@ impl Spec {
         if table.contains_key("name") {
             bail!("`name` is only for the entries of `runs`");
         }
-        if matches!(header.kind, Kind::Guest | Kind::Library) {
+        // A guest or a library has no runs of its own (a host listing uses it).
+        let runs = if matches!(header.kind, Kind::Guest | Kind::Library) {
             if let Some(key) = table
                 .keys()
                 .next()
@@ -201,36 +202,29 @@ impl Spec {
                     "`{key}`: a `kind = \"guest\"` or `\"library\"` listing has no runs of its own (a host listing uses it)"
                 );
             }
-            return Ok(Spec {
-                targets: header.targets,
-                kind: header.kind,
-                build: header.build,
-                rustc_args: header.rustc_args,
-                rustflags: header.rustflags,
-                toolchain: header.toolchain,
-                requires: vec![],
-                runs: vec![],
-            });
-        }
-        let mut runs = vec![serde_path_to_error::deserialize::<_, Run>(
-            serde_json::Value::from(table),
-        )?];
-        for (i, r) in header.runs.into_iter().enumerate() {
-            let run: Run =
-                serde_path_to_error::deserialize(r).with_context(|| format!("runs[{i}]"))?;
-            if run.name.is_empty()
-                || !run
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
-            {
-                bail!("runs[{i}]: needs a `name` of letters, digits and dashes");
+            vec![]
+        } else {
+            let mut runs = vec![serde_path_to_error::deserialize::<_, Run>(
+                serde_json::Value::from(table),
+            )?];
+            for (i, r) in header.runs.into_iter().enumerate() {
+                let run: Run =
+                    serde_path_to_error::deserialize(r).with_context(|| format!("runs[{i}]"))?;
+                if run.name.is_empty()
+                    || !run
+                        .name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                {
+                    bail!("runs[{i}]: needs a `name` of letters, digits and dashes");
+                }
+                if runs.iter().any(|r| r.name == run.name) {
+                    bail!("runs[{i}]: two runs are named `{}`", run.name);
+                }
+                runs.push(run);
             }
-            if runs.iter().any(|r| r.name == run.name) {
-                bail!("runs[{i}]: two runs are named `{}`", run.name);
-            }
-            runs.push(run);
-        }
+            runs
+        };
         let requires = header
             .requires
             .iter()
