@@ -131,7 +131,48 @@ enum New {
     Listing { chapter: String, name: String },
 }
 
+/// What `cargo run` sets for the program it runs (`cargo xtask` is `cargo run -p xtask`):
+/// xtask's own package name, manifest, version. Every cargo command xtask starts would inherit
+/// them, and a build script that watches them (ring's, under the `wasmtime` CLI's `serve`)
+/// would run again, and its dependents compile again, whenever the same crate is next built
+/// from a plain shell, as a reader builds it.
+fn is_set_by_cargo_run(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || [
+            "CARGO_CRATE_NAME",
+            "CARGO_BIN_NAME",
+            "CARGO_PRIMARY_PACKAGE",
+        ]
+        .contains(&name)
+}
+
+/// Runs xtask again without those variables, as if started from the shell; returns only when
+/// there were none.
+fn restart_without_cargo_run_env() {
+    use std::os::unix::process::CommandExt;
+    let set: Vec<String> = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| is_set_by_cargo_run(k))
+        .collect();
+    if set.is_empty() {
+        return;
+    }
+    let Ok(me) = std::env::current_exe() else {
+        return;
+    };
+    let mut cmd = std::process::Command::new(me);
+    cmd.args(std::env::args_os().skip(1));
+    for k in &set {
+        cmd.env_remove(k);
+    }
+    let error = cmd.exec();
+    eprintln!("xtask: cannot start again without cargo run's variables: {error}");
+    std::process::exit(1);
+}
+
 fn main() {
+    restart_without_cargo_run_env();
     // The raw arguments name an embedded output in the cache of outputs (`render`).
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let cli = Cli::parse();

@@ -11,6 +11,7 @@ use xtask::checks;
 use xtask::model::{Build, Listing, Target, Toolchain};
 use xtask::pipeline::{build, discover, run_here, verify};
 use xtask::suite::Report;
+use xtask::tools;
 
 /// `check LISTING [TARGET [RUN]]`: what `ci/book test` checks of one listing, without the
 /// rest of the suite (no tool installs, no other listing built).
@@ -23,9 +24,22 @@ pub fn check(name: &str, target: Option<&str>, run_name: Option<&str>) -> Result
     if l.spec.toolchain == Toolchain::Nightly {
         check_nightly(&root)?;
     }
-    step("building the runner, if it changed", || {
-        cargo(&root, &["build", "--release", "-p", "wasi-runner"])
-    })?;
+    step(
+        "building the runner and the `wasmtime` CLI, if they changed",
+        || {
+            cargo(
+                &root,
+                &[
+                    "build",
+                    "--release",
+                    "-p",
+                    "wasi-runner",
+                    "-p",
+                    tools::CLI_PACKAGE,
+                ],
+            )
+        },
+    )?;
     let mut report = Report::new();
     let runs: Vec<_> = l
         .runs()

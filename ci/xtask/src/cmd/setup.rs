@@ -35,11 +35,18 @@ pub fn setup(root: &Path) -> Result<Vec<Listing>> {
         );
         std::thread::spawn(move || missing.iter().try_for_each(|t| t.ensure(&root)))
     };
+    // One cargo invocation, one Wasmtime 48 build: the runner and the official CLI link it.
     step(
-        "building the runner (wasmtime 48 in release: about 5 minutes on 2 cores the first time)",
-        || cargo(root, &["build", "--release", "-p", "wasi-runner"]),
+        "building the runner and the `wasmtime` CLI (wasmtime 48 in release: about 6 minutes on 2 cores the first time)",
+        || {
+            cargo(
+                root,
+                &["build", "--release", "-p", "wasi-runner", "-p", tools::CLI_PACKAGE],
+            )
+        },
     )
-    .context("building the runner; run the command again to retry")?;
+    .context("building the runner and the `wasmtime` CLI; run the command again to retry")?;
+    tools::verify_cli(root)?;
     // `misbehave` is the runner tests' guest (ci/misbehave), not a listing; it is built here so
     // those tests find it.
     step(

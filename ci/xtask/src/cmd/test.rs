@@ -106,7 +106,7 @@ pub fn test() -> Result<()> {
             .iter()
             .filter(|l| l.spec.kind == Kind::Host && l.spec.build == Build::Ok)
             .map(|l| l.name.as_str())
-            .chain(["wasi-runner"])
+            .chain(["wasi-runner", tools::CLI_PACKAGE])
             .collect();
         let embedders = checks::builds::embedders(&root, &hosts)?;
         let binaries: Vec<&str> = embedders.iter().map(String::as_str).collect();

@@ -32,14 +32,7 @@ pub fn versions() -> Result<()> {
     };
     let version = |p: &toml::Value| p["version"].as_str().unwrap_or("?").to_string();
     // The book's own Wasmtime is the one the workspace pins with `=`; Extism brings another.
-    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml"))?)?;
-    let pinned = |krate: &str| -> Option<String> {
-        manifest["workspace"]["dependencies"]
-            .get(krate)?
-            .get("version")?
-            .as_str()
-            .map(|v| v.trim_start_matches('=').to_string())
-    };
+    let pinned = |krate: &str| tools::workspace_pin(&root, krate);
     let targets = |ts: Vec<&str>| {
         ts.iter()
             .map(|t| format!("`{t}`"))
@@ -60,12 +53,18 @@ pub fn versions() -> Result<()> {
         targets(nightly_targets.iter().map(String::as_str).collect()),
         model::NIGHTLY_PIN
     );
-    for krate in ["wasmtime", "wasmtime-wasi"] {
-        let want =
-            pinned(krate).with_context(|| format!("the root Cargo.toml pins no `{krate}`"))?;
+    for (krate, what) in [
+        ("wasmtime", "`wasmtime` crate"),
+        ("wasmtime-wasi", "`wasmtime-wasi` crate"),
+        (
+            "wasmtime-cli",
+            "`wasmtime` CLI (the `wasmtime-cli` crate's commands, built by `ci/wasmtime-cli`)",
+        ),
+    ] {
+        let want = pinned(krate)?;
         let v = locked(krate)?.into_iter().map(version).find(|v| *v == want);
         println!(
-            "| `{krate}` crate | {} | `Cargo.toml`, `Cargo.lock` |",
+            "| {what} | {} | `Cargo.toml`, `Cargo.lock` |",
             v.with_context(|| format!("Cargo.lock has no `{krate}` {want}"))?
         );
     }

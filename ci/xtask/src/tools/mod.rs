@@ -10,7 +10,9 @@ mod programs;
 #[cfg(test)]
 mod tests;
 
-pub use programs::{SYSTEM_PROGRAMS, pages_running, programs_in, providing, unpinned_programs};
+pub use programs::{
+    SYSTEM_PROGRAMS, WORKSPACE_PROGRAMS, pages_running, programs_in, providing, unpinned_programs,
+};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -161,18 +163,86 @@ pub fn pinned(root: &Path) -> Result<Vec<Tool>> {
 /// the reader's PATH, or none, and the page would show that). First of all comes the pinned
 /// `wasmtime` behind the guest deadline (`guest_deadline_dir`).
 pub fn path_with_pinned_first(root: &Path) -> Result<std::ffi::OsString> {
-    let mut paths = vec![];
+    let mut paths = vec![guest_deadline_dir(root, &cli_built(root)?)?];
     for t in pinned(root)?.into_iter().filter(|t| !t.tests_only) {
         t.require_installed()?;
-        if t.bin == "wasmtime" {
-            paths.insert(0, guest_deadline_dir(root, &t.path())?);
-        }
         paths.push(t.bin_dir());
     }
     paths.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
     Ok(std::env::join_paths(paths)?)
+}
+
+/// The package of the official `wasmtime` CLI (`ci/wasmtime-cli`): the `wasmtime-cli` crate's
+/// own commands, built in the workspace beside the runner so that both link one Wasmtime build
+/// (a `cargo install` would compile a second one, with other features).
+pub const CLI_PACKAGE: &str = "wasmtime-cli-pinned";
+
+/// Where the CLI is built: `target/` is cargo's build directory, or a link to it.
+pub fn cli_path(root: &Path) -> PathBuf {
+    root.join("target/release/wasmtime")
+}
+
+/// The built CLI, or an error that says how to build it.
+fn cli_built(root: &Path) -> Result<PathBuf> {
+    let path = cli_path(root);
+    if !path.is_file() {
+        bail!(
+            "the pinned `wasmtime` CLI is not built ({}); run `ci/book setup`, which builds it \
+             (`cargo build --release -p {CLI_PACKAGE}`)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Fails unless the built CLI starts and `wasmtime --version` prints the version of the
+/// `wasmtime-cli` crate that the root `Cargo.toml` pins, as the official CLI prints it.
+pub fn verify_cli(root: &Path) -> Result<()> {
+    let path = cli_built(root)?;
+    let want = format!("wasmtime {}", workspace_pin(root, "wasmtime-cli")?);
+    let out = Command::new(&path)
+        .arg("--version")
+        .output()
+        .with_context(|| {
+            format!(
+                "the pinned `wasmtime` CLI does not start ({})",
+                path.display()
+            )
+        })?;
+    let printed = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || printed.trim() != want {
+        bail!(
+            "the pinned `wasmtime` CLI at {} printed {:?} for `--version` ({}), expected {want:?}; \
+             run `ci/book setup` to build it again",
+            path.display(),
+            printed.trim(),
+            out.status
+        );
+    }
+    Ok(())
+}
+
+/// The version the root `Cargo.toml` pins for `krate` in `[workspace.dependencies]`, without
+/// its `=`.
+pub fn workspace_pin(root: &Path, krate: &str) -> Result<String> {
+    let path = root.join("Cargo.toml");
+    let manifest: toml::Table = toml::from_str(
+        &std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?,
+    )
+    .with_context(|| format!("{}", path.display()))?;
+    manifest
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(|d| d.get(krate))
+        .and_then(|d| d.get("version"))
+        .and_then(|v| v.as_str())
+        .map(|v| v.trim_start_matches('=').to_string())
+        .with_context(|| {
+            format!("the root Cargo.toml's [workspace.dependencies] pins no `{krate}`")
+        })
 }
 
 /// How long the `wasmtime` CLI may run a page's guest: the runner's default deadline (10 s) and

@@ -5,9 +5,13 @@ use super::Tool;
 use anyhow::Result;
 use std::path::Path;
 
+/// Programs built in the workspace at the versions `Cargo.toml` pins, and put first on the
+/// pages' PATH: the official `wasmtime` CLI (`ci/wasmtime-cli`).
+pub const WORKSPACE_PROGRAMS: &[&str] = &["wasmtime"];
+
 /// Programs a page may run from the reader's PATH rather than from a pinned install: the
-/// shell's own, the usual text tools, the Rust toolchain (which rustup pins) and the book's
-/// runner script. Any other program a page runs must be a pinned tool's (`bin` or `programs`
+/// shell's own, the usual text tools, curl (Debian's, which `.ci/run` installs), the Rust
+/// toolchain (which rustup pins) and the book's runner script. Any other program a page runs must be a pinned tool's (`bin` or `programs`
 /// in ci/tools.toml), or the page would show whatever copy the machine has.
 pub const SYSTEM_PROGRAMS: &[&str] = &[
     "cargo",
@@ -34,6 +38,8 @@ pub const SYSTEM_PROGRAMS: &[&str] = &[
     "tr",
     "ls",
     "diff",
+    "curl",
+    "kill",
 ];
 
 /// The programs a shell command runs: the first word of each simple command, past variable
@@ -221,6 +227,7 @@ pub fn unpinned_programs(root: &Path, tools: &[Tool]) -> Result<Vec<String>> {
             for program in programs_in(&cmd) {
                 if providing(tools, &program).is_none()
                     && !SYSTEM_PROGRAMS.contains(&program.as_str())
+                    && !WORKSPACE_PROGRAMS.contains(&program.as_str())
                 {
                     problems.push(format!(
                         "{page}:{line}: runs `{program}`, which no pinned tool provides: add it to the \
