@@ -86,8 +86,8 @@ fn main() -> Result<()> {
     let splitter = Splitter::instantiate(&mut store, &component, &linker)?;
 
     // ANCHOR: calls
-    // The guest's resource, seen from the host: a constructor and methods
-    // that take the handle (a `ResourceAny`) as their first argument.
+    // The guest's resource, seen from the host: a constructor, and methods
+    // that take the handle (a `ResourceAny`) after the store.
     let line_buffer = splitter.book_lines_split().line_buffer();
     let buffer = line_buffer.call_constructor(&mut store)?;
     for text in ["to be, or no", "t to be:\nthat is the", " question\nwhe"] {
@@ -97,7 +97,8 @@ fn main() -> Result<()> {
     while let Some(line) = line_buffer.call_next_line(&mut store, buffer)? {
         println!("[host] line {line:?}");
     }
-    // A guest resource has no destructor on the host's side: drop it.
+    // `ResourceAny` has no `Drop`: without this call, which runs the guest's
+    // destructor, the buffer would live as long as the store.
     buffer.resource_drop(&mut store)?;
     println!("[host] buffer dropped");
     // ANCHOR_END: calls
