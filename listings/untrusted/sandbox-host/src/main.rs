@@ -11,9 +11,10 @@ use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
 
 // ANCHOR: limits
-/// How long one run of the guest may take, and how much memory it may use.
+// How long one run of the guest may take, and how much it may allocate.
 const DEADLINE: Duration = Duration::from_millis(500);
 const MEMORY: usize = 16 << 20; // bytes of linear memory
+const TABLE: usize = 10_000; // elements of a table (of function references)
 // ANCHOR_END: limits
 
 struct Sandbox {
@@ -47,8 +48,9 @@ fn main() -> wasmtime::Result<()> {
     p1::add_to_linker_sync(&mut linker, |s: &mut Sandbox| &mut s.wasi)?;
 
     // ANCHOR: store
-    // The grants: arguments, standard output and error. No files, no
-    // environment variables, no network, no standard input.
+    // The grants: arguments, standard output and error, and (by default) the
+    // clocks and random numbers. No files, no environment variables, and an
+    // empty standard input.
     let wasi = WasiCtxBuilder::new()
         .arg("greedy")
         .args(&guest_args)
@@ -57,6 +59,7 @@ fn main() -> wasmtime::Result<()> {
         .build_p1();
     let limits = StoreLimitsBuilder::new()
         .memory_size(MEMORY)
+        .table_elements(TABLE)
         .instances(1)
         .trap_on_grow_failure(true)
         .build();
@@ -106,7 +109,7 @@ fn why(error: &Error) -> String {
         Some(Trap::Interrupt) => {
             format!("the guest ran past its deadline of {DEADLINE:?}")
         }
-        Some(trap) => format!("the guest trapped: {trap}"),
+        Some(trap) => trap.to_string(), // "wasm trap: …"
         // Not a trap of WebAssembly's own: an error from the host's side,
         // such as the memory cap's (`trap_on_grow_failure`).
         None => error.root_cause().to_string(),

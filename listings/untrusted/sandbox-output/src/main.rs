@@ -12,9 +12,10 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
 
 // ANCHOR: limits
-/// How long one run of the guest may take, and how much memory it may use.
+// How long one run of the guest may take, and how much it may allocate.
 const DEADLINE: Duration = Duration::from_millis(500);
 const MEMORY: usize = 16 << 20; // bytes of linear memory
+const TABLE: usize = 10_000; // elements of a table (of function references)
 const OUTPUT: usize = 1 << 10; // bytes of standard output kept
 // ANCHOR_END: limits
 
@@ -24,7 +25,7 @@ struct Sandbox {
 }
 
 fn main() -> wasmtime::Result<()> {
-    // `sandbox-host [--fuel N] [--again] GUEST-ARGS...`
+    // `sandbox-output [--fuel N] [--again] GUEST-ARGS...`
     let mut args = std::env::args().skip(1).peekable();
     let mut fuel = u64::MAX;
     let mut again = false;
@@ -49,8 +50,8 @@ fn main() -> wasmtime::Result<()> {
     p1::add_to_linker_sync(&mut linker, |s: &mut Sandbox| &mut s.wasi)?;
 
     // ANCHOR: store
-    // The grants: arguments, standard error, and standard output into memory,
-    // up to `OUTPUT` bytes. No files, no environment variables, no network.
+    // The grants: arguments, standard error, standard output into memory (up
+    // to `OUTPUT` bytes), and (by default) the clocks and random numbers.
     let output = MemoryOutputPipe::new(OUTPUT);
     let wasi = WasiCtxBuilder::new()
         .arg("greedy")
@@ -60,6 +61,7 @@ fn main() -> wasmtime::Result<()> {
         .build_p1();
     let limits = StoreLimitsBuilder::new()
         .memory_size(MEMORY)
+        .table_elements(TABLE)
         .instances(1)
         .trap_on_grow_failure(true)
         .build();
@@ -116,7 +118,7 @@ fn why(error: &Error) -> String {
         Some(Trap::Interrupt) => {
             format!("the guest ran past its deadline of {DEADLINE:?}")
         }
-        Some(trap) => format!("the guest trapped: {trap}"),
+        Some(trap) => trap.to_string(), // "wasm trap: …"
         // Not a trap of WebAssembly's own: an error from the host's side,
         // such as the memory cap's (`trap_on_grow_failure`).
         None => error.root_cause().to_string(),
