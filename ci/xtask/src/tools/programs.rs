@@ -40,6 +40,9 @@ pub const SYSTEM_PROGRAMS: &[&str] = &[
     "diff",
     "curl",
     "kill",
+    "trap",
+    "mktemp",
+    "rm",
 ];
 
 /// The programs a shell command runs: the first word of each simple command, past variable
