@@ -43,6 +43,8 @@ pub const SYSTEM_PROGRAMS: &[&str] = &[
     "trap",
     "mktemp",
     "rm",
+    "find",
+    "readlink",
 ];
 
 /// The programs a shell command runs: the first word of each simple command, past variable
