@@ -14,11 +14,16 @@ static HELD: AtomicU32 = AtomicU32::new(0);
 
 impl Guest for Logger {
     fn append(entry: Entry) -> u32 {
-        // Every entry counts; only warnings are printed.
-        if let Level::Warn = entry.level {
-            println!("[log component] WARN: {}", entry.message);
+        let level = match entry.level {
+            Level::Info => "info",
+            Level::Warn => "WARN",
+        };
+        println!("[log component] {level}: {}", entry.message);
+        // Every entry is printed; only warnings count.
+        match entry.level {
+            Level::Warn => HELD.fetch_add(1, Ordering::Relaxed) + 1,
+            Level::Info => HELD.load(Ordering::Relaxed),
         }
-        HELD.fetch_add(1, Ordering::Relaxed) + 1
     }
 }
 
