@@ -22,14 +22,20 @@ pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
         if name.starts_with("output.") {
             continue; // transcripts belong to the book's tests
         }
-        let bytes = std::fs::read(root.join(&rel))?;
+        let path = root.join(&rel);
+        let dest = top.join(&rel);
+        std::fs::create_dir_all(dest.parent().unwrap())?;
+        // A link (a listing's `wit/deps/<package>`) stays a link; its target is archived too.
+        if std::fs::symlink_metadata(&path)?.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&path)?, &dest)?;
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
         let bytes = match String::from_utf8(bytes) {
             Ok(text) if name == "Cargo.toml" => without_book_metadata(&text).into_bytes(),
             Ok(text) => without_anchors(&text).into_bytes(),
             Err(e) => e.into_bytes(),
         };
-        let dest = top.join(&rel);
-        std::fs::create_dir_all(dest.parent().unwrap())?;
         std::fs::write(&dest, bytes)?;
     }
     // The workspace: the book's pins, with the listings as its only members.

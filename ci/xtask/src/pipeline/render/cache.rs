@@ -103,6 +103,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
         }
         match e.file_type() {
             Ok(t) if t.is_dir() => walk(&e.path(), files),
+            // A link (a listing's `wit/deps/<package>`) points at files this walk reaches
+            // anyway, under their own path.
+            Ok(t) if t.is_symlink() => {}
             Ok(_) => files.push(e.path()),
             Err(_) => {}
         }
@@ -203,5 +206,20 @@ mod tests {
         std::fs::create_dir_all(root.join("listings/ch/l/target")).unwrap();
         std::fs::write(root.join("listings/ch/l/target/x"), "").unwrap();
         assert_eq!(Key::sh(root, &args), key);
+    }
+
+    #[test]
+    fn a_link_to_a_directory_is_walked_past() {
+        let dir = scratch();
+        let root = dir.path();
+        let args = vec!["sh".to_string(), "true".to_string()];
+        let key = Key::sh(root, &args);
+        // A listing's `wit/deps/<package>` links to another listing's `wit` directory.
+        std::fs::create_dir_all(root.join("listings/ch/m/wit/deps")).unwrap();
+        let key_with_dir = Key::sh(root, &args);
+        std::os::unix::fs::symlink("../../../l/src", root.join("listings/ch/m/wit/deps/l"))
+            .unwrap();
+        assert_eq!(Key::sh(root, &args), key_with_dir);
+        assert_eq!(key_with_dir, key);
     }
 }
