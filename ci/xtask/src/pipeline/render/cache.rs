@@ -4,7 +4,7 @@
 use super::FRESH_ENV;
 use crate::model;
 use crate::model::Listing;
-use crate::pipeline::{build, run};
+use crate::pipeline::build;
 use anyhow::Result;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -28,7 +28,8 @@ pub struct Key(String);
 
 impl Key {
     /// The key of `show` for one listing: the listing's own files and those of everything its
-    /// build reads (`build::input_dirs`), the pins, the runner and this program.
+    /// build reads (`build::input_dirs`), the pins, and the sources of the runner and of this
+    /// program (all of `ci/`).
     pub fn show(root: &Path, listing: &Listing, args: &[String]) -> Key {
         let mut files = vec![];
         for dir in build::input_dirs(root, listing) {
@@ -49,10 +50,11 @@ impl Key {
 
     fn of(root: &Path, args: &[String], mut files: Vec<PathBuf>) -> Key {
         files.extend(PINS.iter().map(|p| root.join(p)));
-        files.push(run::runner_path(root));
-        if let Ok(exe) = std::env::current_exe() {
-            files.push(exe);
-        }
+        // The runner and this program, by their sources (under `ci/`, with `Cargo.lock` among
+        // the pins), not by their binaries: `cargo test` builds the same binaries again with
+        // its dev-dependencies' features, so a binary's time changes on every test run while
+        // nothing it does has.
+        walk(&root.join("ci"), &mut files);
         files.sort();
         files.dedup();
         let mut text = format!(
@@ -206,6 +208,26 @@ mod tests {
         std::fs::create_dir_all(root.join("listings/ch/l/target")).unwrap();
         std::fs::write(root.join("listings/ch/l/target/x"), "").unwrap();
         assert_eq!(Key::sh(root, &args), key);
+    }
+
+    #[test]
+    fn the_harness_sources_are_inputs_of_every_output() {
+        let dir = scratch();
+        let root = dir.path();
+        std::fs::write(
+            root.join("listings/ch/l/Cargo.toml"),
+            "[package]\nname = \"l\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+             [package.metadata.wasi-book]\ntargets = [\"wasip1\"]\n",
+        )
+        .unwrap();
+        let listing = Listing::from_manifest(root, Path::new("listings/ch/l")).unwrap();
+        let args = vec!["show".to_string(), "listings/ch/l".to_string()];
+        let key = Key::show(root, &listing, &args);
+        assert_eq!(Key::show(root, &listing, &args), key);
+        // A change to the runner's (or xtask's) code is a miss, for `show` as for `sh`.
+        std::fs::create_dir_all(root.join("ci/wasi-runner/src")).unwrap();
+        std::fs::write(root.join("ci/wasi-runner/src/main.rs"), "fn main() {}\n").unwrap();
+        assert_ne!(Key::show(root, &listing, &args), key);
     }
 
     #[test]
