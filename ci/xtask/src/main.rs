@@ -131,29 +131,14 @@ enum New {
     Listing { chapter: String, name: String },
 }
 
-/// What `cargo run` sets for the program it runs (`cargo xtask` is `cargo run -p xtask`):
-/// xtask's own package name, manifest, version. Every cargo command xtask starts would inherit
-/// them, and a build script that watches them (ring's, under the `wasmtime` CLI's `serve`)
-/// would run again, and its dependents compile again, whenever the same crate is next built
-/// from a plain shell, as a reader builds it.
-fn is_set_by_cargo_run(name: &str) -> bool {
-    name.starts_with("CARGO_PKG_")
-        || name.starts_with("CARGO_MANIFEST_")
-        || [
-            "CARGO_CRATE_NAME",
-            "CARGO_BIN_NAME",
-            "CARGO_PRIMARY_PACKAGE",
-        ]
-        .contains(&name)
-}
-
-/// Runs xtask again without those variables, as if started from the shell; returns only when
+/// Runs xtask again without the variables `cargo run` set for it
+/// (`workspace::set_by_cargo_for_its_program`), as if started from the shell; returns only when
 /// there were none.
 fn restart_without_cargo_run_env() {
     use std::os::unix::process::CommandExt;
     let set: Vec<String> = std::env::vars_os()
         .filter_map(|(k, _)| k.into_string().ok())
-        .filter(|k| is_set_by_cargo_run(k))
+        .filter(|k| xtask::workspace::set_by_cargo_for_its_program(k))
         .collect();
     if set.is_empty() {
         return;

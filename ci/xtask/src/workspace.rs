@@ -7,11 +7,36 @@ use std::process::Command;
 
 /// `cargo` in `dir`, the one place the book's commands start cargo. The directory matters:
 /// it selects the toolchain (`rust-toolchain.toml`) and the settings (`.cargo/config.toml`), so
-/// it is always given (the repository root, nearly always).
+/// it is always given (the repository root, nearly always). It never passes on the variables
+/// cargo sets for a program it runs (`set_by_cargo_for_its_program`): under `cargo test`, the
+/// harness's tests would otherwise build the runner with them.
 pub fn cargo(dir: &Path) -> Command {
     let mut cmd = Command::new("cargo");
     cmd.current_dir(dir);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_for_its_program) {
+            cmd.env_remove(name);
+        }
+    }
     cmd
+}
+
+/// What `cargo run` and `cargo test` set for the program they run (`cargo xtask` is `cargo run
+/// -p xtask`): its package name, manifest, version, binaries. A cargo started with them would
+/// pass them to build scripts, and one that watches them (ring's, under the `wasmtime` CLI's
+/// `serve`) would run again, and its dependents compile again, whenever the same crate is next
+/// built from a plain shell, as a reader builds it.
+pub fn set_by_cargo_for_its_program(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || name.starts_with("CARGO_MANIFEST_")
+        || name.starts_with("CARGO_BIN_EXE_")
+        || [
+            "CARGO_CRATE_NAME",
+            "CARGO_BIN_NAME",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_TARGET_TMPDIR",
+        ]
+        .contains(&name)
 }
 
 /// The directory cargo builds into, as `cargo metadata` reports it: `target/` unless the
@@ -88,6 +113,23 @@ pub fn lock(target: &Path) -> Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cargo_never_passes_on_what_cargo_test_set_for_this_test() {
+        // `cargo test` runs this test with its package's variables, as it runs xtask's
+        // integration tests, which build the runner through `cargo`.
+        assert!(std::env::var_os("CARGO_PKG_NAME").is_some());
+        let cmd = cargo(Path::new("."));
+        let removed: Vec<String> = cmd
+            .get_envs()
+            .filter(|(_, value)| value.is_none())
+            .filter_map(|(name, _)| name.to_str().map(str::to_string))
+            .collect();
+        for name in ["CARGO_PKG_NAME", "CARGO_MANIFEST_DIR"] {
+            assert!(removed.iter().any(|r| r == name), "{name} is passed on");
+        }
+        assert!(!removed.iter().any(|r| r == "PATH"));
+    }
 
     #[test]
     fn a_contributors_target_dir_is_honoured_and_linked_as_target() {
