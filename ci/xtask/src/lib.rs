@@ -6,6 +6,7 @@ pub mod book;
 pub mod checks;
 pub mod exec;
 pub mod model;
+pub mod passes;
 pub mod pipeline;
 pub mod scaffold;
 pub mod sizes;

@@ -1,9 +1,10 @@
 //! The browser test (ci/browser-test): headless Chromium, driven by the pinned playwright-core,
 //! on the built book (`test`) or on one listing's Run buttons (`check`).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use xtask::passes::LastPass;
 use xtask::tools;
 
 /// Where the browser test's Chromium is: Debian's `chromium` (`WASI_BOOK_CHROMIUM` names
@@ -49,21 +50,23 @@ pub fn browser_test(
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
         .unwrap_or_default();
-    let inputs = format!(
-        "{}\n{version}",
-        digest(&[book, &root.join("ci/browser-test"), &driver.dir()])?
-    );
-    let passed = shots.join(format!(
-        "passed-{}",
-        if run_buttons_only { "buttons" } else { "book" }
-    ));
-    if std::fs::read_to_string(&passed).is_ok_and(|d| d == inputs) {
+    let pass = LastPass::of(
+        root,
+        if run_buttons_only {
+            "browser-buttons"
+        } else {
+            "browser-book"
+        },
+        &[book, &root.join("ci/browser-test"), &driver.dir()],
+        &version,
+    )?;
+    if pass.stands() {
         eprintln!(
             "        not run again: the pages, the test and the browser are as at its last pass"
         );
         return Ok(vec![]);
     }
-    let _ = std::fs::remove_file(&passed);
+    pass.forget();
     let mut cmd = Command::new("node");
     cmd.current_dir(root)
         .arg("ci/browser-test/browser-test.cjs")
@@ -98,33 +101,7 @@ pub fn browser_test(
         ));
     }
     if problems.is_empty() {
-        std::fs::create_dir_all(&shots)?;
-        std::fs::write(&passed, &inputs)?;
+        pass.record()?;
     }
     Ok(problems)
-}
-
-/// A digest of every file under each of `paths` (a file counts by its path and content), for
-/// telling whether the browser test's inputs changed. Directories named `node_modules` count
-/// by their path only: the driver's install is fixed by its version, which its path names.
-fn digest(paths: &[&Path]) -> Result<String> {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    for path in paths {
-        let mut files = vec![];
-        if path.is_dir() {
-            files = xtask::book::files_under(path)?;
-            files.retain(|f| !f.components().any(|c| c.as_os_str() == "node_modules"));
-        } else {
-            files.push(path.to_path_buf());
-        }
-        path.hash(&mut h);
-        for f in files {
-            f.hash(&mut h);
-            std::fs::read(&f)
-                .with_context(|| format!("cannot read {}", f.display()))?
-                .hash(&mut h);
-        }
-    }
-    Ok(format!("{:016x}", h.finish()))
 }
