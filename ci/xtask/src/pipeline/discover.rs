@@ -83,7 +83,9 @@ pub fn discover(root: &Path) -> Result<Vec<Listing>> {
     Ok(found)
 }
 
-/// `listings/<chapter>/<listing>/Cargo.toml`, exactly two levels down.
+/// `listings/<chapter>/<listing>/Cargo.toml`, exactly two levels down. A folder there is a
+/// crate, or a Node.js project with its lockfile (a JavaScript host, which its page's commands
+/// run, and which is not a listing of the harness's).
 fn listing_manifests(listings_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for chapter in read_dir_sorted(listings_dir)? {
@@ -94,15 +96,22 @@ fn listing_manifests(listings_dir: &Path) -> Result<Vec<PathBuf>> {
             let manifest = listing.join("Cargo.toml");
             if manifest.is_file() {
                 out.push(manifest);
+            } else if is_node_project(&listing) {
+                continue;
             } else if listing.is_dir() {
                 bail!(
-                    "{} has no Cargo.toml: every folder under listings/<chapter>/ is one crate",
+                    "{} has no Cargo.toml: every folder under listings/<chapter>/ is one crate \
+                     (or a Node.js project: package.json with its package-lock.json)",
                     listing.display()
                 );
             }
         }
     }
     Ok(out)
+}
+
+fn is_node_project(dir: &Path) -> bool {
+    dir.join("package.json").is_file() && dir.join("package-lock.json").is_file()
 }
 
 fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -112,4 +121,27 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>> {
         .collect::<std::io::Result<_>>()?;
     v.sort();
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_is_a_crate_or_a_node_project_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let listings = dir.path().join("listings");
+        std::fs::create_dir_all(listings.join("ch/crate")).unwrap();
+        std::fs::write(listings.join("ch/crate/Cargo.toml"), "").unwrap();
+        std::fs::create_dir_all(listings.join("ch/js-host")).unwrap();
+        for f in ["package.json", "package-lock.json"] {
+            std::fs::write(listings.join("ch/js-host").join(f), "{}").unwrap();
+        }
+        let found = listing_manifests(&listings).unwrap();
+        assert_eq!(found, vec![listings.join("ch/crate/Cargo.toml")]);
+        // A Node.js project without its lockfile, like any other folder, is refused by name.
+        std::fs::remove_file(listings.join("ch/js-host/package-lock.json")).unwrap();
+        let err = format!("{:#}", listing_manifests(&listings).unwrap_err());
+        assert!(err.contains("ch/js-host has no Cargo.toml"), "{err}");
+    }
 }

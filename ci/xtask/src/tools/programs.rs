@@ -10,9 +10,10 @@ use std::path::Path;
 pub const WORKSPACE_PROGRAMS: &[&str] = &["wasmtime"];
 
 /// Programs a page may run from the reader's PATH rather than from a pinned install: the
-/// shell's own, the usual text tools, curl (Debian's, which `.ci/run` installs), the Rust
-/// toolchain (which rustup pins) and the book's runner script. Any other program a page runs must be a pinned tool's (`bin` or `programs`
-/// in ci/tools.toml), or the page would show whatever copy the machine has.
+/// shell's own, the usual text tools, curl (Debian's, which `.ci/run` installs), Node.js and npm
+/// (the machine's, which the npm-installed tools already need), the Rust toolchain (which rustup
+/// pins) and the book's runner script. Any other program a page runs must be a pinned tool's
+/// (`bin` or `programs` in ci/tools.toml), or the page would show whatever copy the machine has.
 pub const SYSTEM_PROGRAMS: &[&str] = &[
     "cargo",
     "rustc",
@@ -39,6 +40,8 @@ pub const SYSTEM_PROGRAMS: &[&str] = &[
     "ls",
     "diff",
     "curl",
+    "node",
+    "npm",
     "kill",
     "trap",
     "mktemp",
