@@ -133,5 +133,25 @@ pub fn versions() -> Result<()> {
             t.npm_package, t.bin, t.version
         );
     }
+    // The Node.js project of *Components in JavaScript*, locked like the npm tools.
+    let host = "listings/components-in-js/node-host";
+    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+        root.join(host).join("package-lock.json"),
+    )?)?;
+    let shim = "@bytecodealliance/preview2-shim";
+    let v = lock["packages"][format!("node_modules/{shim}")]["version"]
+        .as_str()
+        .with_context(|| format!("{host}/package-lock.json has no `{shim}`"))?;
+    println!("| `{shim}` (the JavaScript hosts' WASI, from npm) | {v} | `{host}/` |");
+    // Node.js itself is the machine's: shown as the tests ran it, not pinned.
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .context("cannot run `node --version`: Node.js runs jco, binaryen, wabt and the JavaScript hosts")?;
+    let node = String::from_utf8_lossy(&node.stdout);
+    println!(
+        "| Node.js (the machine's, with its npm) | {} | not pinned |",
+        node.trim().trim_start_matches('v')
+    );
     Ok(())
 }
