@@ -40,8 +40,8 @@ impl LastPass {
 }
 
 /// A digest of every file under each of `paths` (a file counts by its path and content).
-/// Directories named `node_modules` or `target` are left out: an install is fixed by its
-/// lockfile, and build output by its sources.
+/// Directories named `node_modules` below a path count by their path only: an install is fixed
+/// by its version, which its path names. (Only below: a path may itself be under `target/`.)
 pub fn digest(paths: &[&Path]) -> Result<String> {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
@@ -50,8 +50,10 @@ pub fn digest(paths: &[&Path]) -> Result<String> {
         if path.is_dir() {
             files = crate::book::files_under(path)?;
             files.retain(|f| {
-                !f.components()
-                    .any(|c| c.as_os_str() == "node_modules" || c.as_os_str() == "target")
+                !f.strip_prefix(path)
+                    .unwrap_or(f)
+                    .components()
+                    .any(|c| c.as_os_str() == "node_modules")
             });
         } else if path.exists() {
             files.push(path.to_path_buf());
@@ -92,5 +94,27 @@ mod tests {
         pass().record().unwrap();
         pass().forget();
         assert!(!pass().stands(), "a forgotten pass");
+    }
+
+    #[test]
+    fn files_count_even_when_the_checked_directory_is_under_target() {
+        // `cargo xtask check` presses a listing's Run buttons on a page built in target/.
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("target/run-here-check/l");
+        std::fs::create_dir_all(page.join("node_modules/x")).unwrap();
+        std::fs::write(page.join("index.html"), "one").unwrap();
+        let before = digest(&[&page]).unwrap();
+        std::fs::write(page.join("node_modules/x/a.js"), "installed").unwrap();
+        assert_eq!(
+            digest(&[&page]).unwrap(),
+            before,
+            "an install counts by its path"
+        );
+        std::fs::write(page.join("index.html"), "two").unwrap();
+        assert_ne!(
+            digest(&[&page]).unwrap(),
+            before,
+            "a changed page is a changed input"
+        );
     }
 }
