@@ -64,18 +64,13 @@ pub fn load<T>(
     load: impl Fn(&Path) -> Result<T>,
 ) -> Result<T> {
     let path = entry_path(engine, dir, wasm);
-    if path.exists() {
-        match load(&path) {
-            Ok(code) => return Ok(code),
-            // Truncated, corrupted or from an incompatible build: replace it. Another run that
-            // met the same bad entry may have removed it first, which is as good.
-            Err(_) => match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).with_context(|| format!("cannot remove {}", path.display()));
-                }
-                _ => {}
-            },
-        }
+    // An entry that is truncated, corrupted or from an incompatible build is replaced below by
+    // an atomic rename, never removed, so that a run that met the same bad entry at the same
+    // time cannot remove the good one another run has just written.
+    if path.exists()
+        && let Ok(code) = load(&path)
+    {
+        return Ok(code);
     }
     write_entry(dir, &path, &precompile(wasm)?)?;
     load(&path)
