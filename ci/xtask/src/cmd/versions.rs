@@ -83,11 +83,21 @@ pub fn versions() -> Result<()> {
             version(extism)
         );
     }
-    let skeptic: Vec<String> = locked("skeptic")?.into_iter().map(version).collect();
-    println!(
-        "| `skeptic` crate | {} | `Cargo.lock` |",
-        skeptic.join(", ")
-    );
+    // The guest-side crates whose versions the component chapters depend on.
+    for (krate, pinned_in) in [
+        ("skeptic", "`Cargo.lock`"),
+        ("wit-bindgen", "`Cargo.lock`"),
+        (
+            "wasip3",
+            "`listings/async-components/jobs-component/Cargo.toml`",
+        ),
+    ] {
+        let versions: Vec<String> = locked(krate)?.into_iter().map(version).collect();
+        println!(
+            "| `{krate}` crate | {} | {pinned_in} |",
+            versions.join(", ")
+        );
+    }
     for t in tools::pinned(&root)? {
         let (from, pinned_in) = match t.source {
             tools::Source::Crates => ("crates.io", "`ci/tools.toml`".to_string()),
