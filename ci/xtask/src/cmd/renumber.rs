@@ -10,8 +10,23 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Old caption number (`10-1`) -> new one (`11-1`), for every caption whose number changes.
+/// Refuses when two captions carry the same number (a new page written with numbers another
+/// page already uses): a mention of that number could mean either, so no rewrite is safe.
 pub fn renumbering(src: &Path) -> Result<BTreeMap<String, String>> {
-    Ok(xtask::checks::sources::captions(src)?
+    let captions = xtask::checks::sources::captions(src)?;
+    let mut pages: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in &captions {
+        pages.entry(&c.has).or_default().push(&c.page);
+    }
+    if let Some((number, on)) = pages.iter().find(|(_, on)| on.len() > 1) {
+        anyhow::bail!(
+            "Listing {number} is the caption of more than one listing (in {}): give the new \
+             page's captions numbers no other page uses (its chapter number in SUMMARY.md, \
+             say), then run `cargo xtask renumber` again",
+            on.join(", ")
+        );
+    }
+    Ok(captions
         .into_iter()
         .filter(|c| c.has != c.wants)
         .map(|c| (c.has, c.wants))
@@ -69,6 +84,34 @@ pub fn renumber() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_on_two_captions_is_refused() {
+        let src = tempfile::tempdir().unwrap();
+        let caption = |n: &str| format!("<span class=\"caption\">Listing {n}: x</span>\n");
+        std::fs::write(
+            src.path().join("SUMMARY.md"),
+            "- [A](a.md)\n- [B](b.md)\n- [C](c.md)\n",
+        )
+        .unwrap();
+        std::fs::write(src.path().join("a.md"), caption("1-1")).unwrap();
+        // b.md is new, and was given the number that c.md has until it moves down.
+        std::fs::write(src.path().join("b.md"), caption("2-1")).unwrap();
+        std::fs::write(src.path().join("c.md"), caption("2-1")).unwrap();
+        let err = renumbering(src.path()).unwrap_err().to_string();
+        assert!(err.contains("Listing 2-1"), "{err}");
+        assert!(err.contains("b.md") && err.contains("c.md"), "{err}");
+
+        std::fs::write(src.path().join("b.md"), caption("9-1")).unwrap();
+        let map = renumbering(src.path()).unwrap();
+        assert_eq!(
+            map,
+            BTreeMap::from([
+                ("9-1".to_string(), "2-1".to_string()),
+                ("2-1".to_string(), "3-1".to_string())
+            ])
+        );
+    }
 
     #[test]
     fn a_chain_of_moves_renumbers_each_mention_once() {

@@ -87,10 +87,7 @@ pub fn versions() -> Result<()> {
     for (krate, pinned_in) in [
         ("skeptic", "`Cargo.lock`"),
         ("wit-bindgen", "`Cargo.lock`"),
-        (
-            "wasip3",
-            "`listings/async-components/jobs-component/Cargo.toml`",
-        ),
+        ("wasip3", "`Cargo.lock`"),
     ] {
         let versions: Vec<String> = locked(krate)?.into_iter().map(version).collect();
         println!(

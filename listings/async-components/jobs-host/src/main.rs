@@ -37,7 +37,7 @@ async fn main() -> wasmtime::Result<()> {
     // ANCHOR: link
     let mut linker = Linker::<HostState>::new(&engine);
     // WASI 0.3, for the clock the guest waits on; and WASI 0.2, which Rust's
-    // standard library for wasm32-wasip2 imports (stdout, for a panic message).
+    // standard library for wasm32-wasip2 imports (stderr, for a panic message).
     wasmtime_wasi::p3::add_to_linker(&mut linker)?;
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     // ANCHOR_END: link
