@@ -21,8 +21,8 @@ pub fn renumbering(src: &Path) -> Result<BTreeMap<String, String>> {
     if let Some((number, on)) = pages.iter().find(|(_, on)| on.len() > 1) {
         anyhow::bail!(
             "Listing {number} is the caption of more than one listing (in {}): give the new \
-             page's captions numbers no other page uses (its chapter number in SUMMARY.md, \
-             say), then run `cargo xtask renumber` again",
+             page's captions numbers no other page uses (99-1, 99-2, …, say), \
+             then run `cargo xtask renumber` again",
             on.join(", ")
         );
     }

@@ -86,16 +86,16 @@ pub fn check_targets() -> Result<()> {
     Ok(())
 }
 
-/// The pinned nightly and its targets, for the listings built with it: installed with rustup
-/// when anything is missing (here rather than in `ci/book`, so that `serve` shows the first page
-/// before it downloads a second toolchain).
+/// The pinned nightly, its targets and components, for the listings built with it: installed
+/// with rustup when anything is missing (here rather than in `ci/book`, so that `serve` shows
+/// the first page before it downloads a second toolchain).
 pub fn check_nightly(root: &Path) -> Result<()> {
-    let (channel, targets) = model::nightly_pin(root)?;
+    let (channel, targets, components) = model::nightly_pin(root)?;
     let has_all = || {
         let out = Command::new("rustup")
             .args(["run", &channel, "rustc", "--print", "sysroot"])
             .output();
-        match out {
+        let has_targets = match out {
             Ok(o) if o.status.success() => {
                 let sysroot = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
                 targets
@@ -103,7 +103,19 @@ pub fn check_nightly(root: &Path) -> Result<()> {
                     .all(|t| sysroot.join("lib/rustlib").join(t).is_dir())
             }
             _ => false,
-        }
+        };
+        // `rust-src` is listed as is; a component built per target as `<name>-<target>`.
+        let installed = Command::new("rustup")
+            .args(["component", "list", "--installed", "--toolchain", &channel])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        has_targets
+            && components.iter().all(|c| {
+                installed
+                    .lines()
+                    .any(|l| l == c || l.starts_with(&format!("{c}-")))
+            })
     };
     if has_all() {
         return Ok(());
@@ -119,6 +131,9 @@ pub fn check_nightly(root: &Path) -> Result<()> {
     for t in &targets {
         args.extend(["--target", t]);
     }
+    for c in &components {
+        args.extend(["--component", c]);
+    }
     step(
         &format!(
             "installing Rust {channel} (pinned in {}; once): rustup {}",
@@ -133,9 +148,14 @@ pub fn check_nightly(root: &Path) -> Result<()> {
             if !status.success() || !has_all() {
                 bail!(
                     "could not install the pinned nightly `{channel}` with {} (pinned in {}); \
-                     rustup may no longer serve that toolchain or one of its targets: pin \
-                     another in {}",
-                    targets.join(", "),
+                     rustup may no longer serve that toolchain or one of its targets or \
+                     components: pin another in {}",
+                    targets
+                        .iter()
+                        .chain(&components)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     model::NIGHTLY_PIN,
                     model::NIGHTLY_PIN
                 );

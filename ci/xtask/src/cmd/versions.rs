@@ -14,7 +14,7 @@ pub fn versions() -> Result<()> {
         .as_str()
         .context("rust-toolchain.toml: no channel")?
         .to_string();
-    let (nightly, nightly_targets) = model::nightly_pin(&root)?;
+    let (nightly, nightly_targets, _) = model::nightly_pin(&root)?;
     let lock: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.lock"))?)?;
     let packages = lock["package"]
         .as_array()

@@ -109,8 +109,8 @@ pub fn nightly_channel(root: &Path) -> Result<String> {
     Ok(nightly_pin(root)?.0)
 }
 
-/// The pinned nightly's channel and its targets.
-pub fn nightly_pin(root: &Path) -> Result<(String, Vec<String>)> {
+/// The pinned nightly's channel, its targets and its components.
+pub fn nightly_pin(root: &Path) -> Result<(String, Vec<String>, Vec<String>)> {
     let path = root.join(NIGHTLY_PIN);
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -123,14 +123,16 @@ pub fn nightly_pin(root: &Path) -> Result<(String, Vec<String>)> {
         .get("channel")
         .and_then(|c| c.as_str())
         .with_context(|| format!("{NIGHTLY_PIN}: no `[toolchain] channel`"))?;
-    let targets = toolchain
-        .get("targets")
-        .and_then(|t| t.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| t.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok((channel.to_string(), targets))
+    let list = |key: &str| -> Vec<String> {
+        toolchain
+            .get(key)
+            .and_then(|t| t.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Ok((channel.to_string(), list("targets"), list("components")))
 }

@@ -1,6 +1,6 @@
 // Serve it:
 //   cargo build -q -p http-count-p3 --target wasm32-wasip2 && \
-//     wasmtime serve -S cli --addr 127.0.0.1:8780 \
+//     wasmtime serve -S cli --idle-instance-timeout 30s --addr 127.0.0.1:8780 \
 //     target/wasm32-wasip2/debug/http_count_p3.wasm
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,8 +21,9 @@ impl wasip3::exports::http::handler::Guest for Counter {
         let n = SERVED.fetch_add(1, Ordering::Relaxed) + 1;
         let body = format!("request {n} of this instance\n");
 
-        // The body is a stream, and the trailers a future that ends it:
-        // here none (the value given for a future dropped unwritten).
+        // The body is a stream, and the trailers a future the host reads
+        // once the body has ended: here none (the value a future's reader
+        // gets when its writer is dropped unwritten).
         let (mut body_writer, body_reader) = wit_stream::new();
         let (trailers_writer, trailers_reader) = wit_future::new(|| Ok(None));
         drop(trailers_writer);

@@ -1,6 +1,7 @@
 // Serve it:
 //   cargo build -q -p http-slow-p3 --target wasm32-wasip2 && \
-//     wasmtime serve -S cli --addr 127.0.0.1:8780 target/wasm32-wasip2/debug/http_slow_p3.wasm
+//     wasmtime serve -S cli --idle-instance-timeout 30s --addr 127.0.0.1:8780 \
+//     target/wasm32-wasip2/debug/http_slow_p3.wasm
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 
