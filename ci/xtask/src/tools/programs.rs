@@ -48,6 +48,8 @@ pub const SYSTEM_PROGRAMS: &[&str] = &[
     "rm",
     "find",
     "readlink",
+    "sleep",
+    "wait",
 ];
 
 /// The programs a shell command runs: the first word of each simple command, past variable
