@@ -64,7 +64,7 @@ impl<D> StreamConsumer<D> for Reader {
         self.taken += items.len();
         if self.limit.is_some_and(|limit| self.taken >= limit) {
             println!("[host] that is enough");
-            // No more: the guest's next write finds the stream dropped.
+            // No more: the guest's pending write ends and returns the rest.
             return Poll::Ready(Ok(StreamResult::Dropped));
         }
         Poll::Ready(Ok(StreamResult::Completed))

@@ -9,12 +9,15 @@ use wasip3::http::types::{ErrorCode, Fields, Request, Response};
 use wasip3::{wit_bindgen, wit_future, wit_stream};
 
 // Exports this type as the component's `wasi:http/handler@0.3.0`.
+// Only when built for WebAssembly: a native build (`cargo build` in a
+// workspace with host crates) cannot link the export's name.
+#[cfg(target_family = "wasm")]
 wasip3::http::service::export!(Counter);
 
 /// Requests this instance has served.
 static SERVED: AtomicU32 = AtomicU32::new(0);
 
-struct Counter;
+pub struct Counter;
 
 impl wasip3::exports::http::handler::Guest for Counter {
     async fn handle(_request: Request) -> Result<Response, ErrorCode> {
