@@ -19,5 +19,10 @@ impl Guest for Worker {
     }
 }
 
+// Exports `Worker` under the component's names, such as
+// `[async-lift]book:jobs/jobs#run`. Only for WebAssembly: a native build
+// (`cargo build` in a workspace that also has host crates) cannot link
+// symbols named so.
+#[cfg(target_family = "wasm")]
 export!(Worker);
 // ANCHOR_END: all

@@ -5,10 +5,13 @@
 use wasip3::cli::stdout;
 use wasip3::wit_stream;
 
-// Exports this type as the component's `wasi:cli/run@0.3.0`.
+// Exports this type as the component's `wasi:cli/run@0.3.0`. Only when built
+// for WebAssembly: a native build (`cargo build` in a workspace with host
+// crates) cannot link the export's name.
+#[cfg(target_family = "wasm")]
 wasip3::cli::command::export!(Hello);
 
-struct Hello;
+pub struct Hello;
 
 impl wasip3::exports::cli::run::Guest for Hello {
     async fn run() -> Result<(), ()> {
