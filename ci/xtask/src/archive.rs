@@ -17,7 +17,11 @@ pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
     let stage = root.join("target/archive");
     let _ = std::fs::remove_dir_all(&stage);
     let top = stage.join(TOP);
-    for rel in tracked(root, "listings")? {
+    // The listings, and the empty crate their hosts name to share the CLI's features (the
+    // workspace's `align-wasmtime-cli`).
+    let mut files = tracked(root, "listings")?;
+    files.extend(tracked(root, "ci/align-wasmtime-cli")?);
+    for rel in files {
         let name = rel.file_name().unwrap_or_default().to_string_lossy();
         if name.starts_with("output.") {
             continue; // transcripts belong to the book's tests
