@@ -165,7 +165,8 @@ cargo run -p hello --target wasm32-wasip2
 
 Host programs (the chapters on calling a reactor, components, Extism and the benchmark) run
 with `cargo run --release -p NAME`. Each chapter of the book shows the command for each
-listing and what it prints.
+listing and what it prints. `ci/align-wasmtime-cli` is an empty crate the host programs name so
+that they all build Wasmtime with the same features: one build instead of several.
 ";
 
 #[cfg(test)]
