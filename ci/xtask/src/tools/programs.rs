@@ -47,6 +47,7 @@ pub const SYSTEM_PROGRAMS: &[&str] = &[
     "mktemp",
     "rm",
     "find",
+    "xargs",
     "readlink",
     "sleep",
     "wait",
