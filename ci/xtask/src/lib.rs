@@ -5,6 +5,7 @@ pub mod archive;
 pub mod book;
 pub mod checks;
 pub mod exec;
+pub mod flame;
 pub mod model;
 pub mod passes;
 pub mod pipeline;

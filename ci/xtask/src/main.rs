@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use xtask::checks;
 use xtask::pipeline::render::{self, Shell};
 use xtask::pipeline::{discover, preview, run_here};
-use xtask::{sizes, timeline, workspace};
+use xtask::{flame, sizes, timeline, workspace};
 
 /// The book's commands: set up, serve, test, and the tools a contributor needs.
 #[derive(Parser)]
@@ -104,6 +104,12 @@ enum Command {
     /// Build the hello listing with each size profile, run wasm-opt and wat2wasm, and print the
     /// sizes as a table and a chart (used by the book)
     Sizes,
+    /// Draw a flame chart, as inline SVG, of a profile from Wasmtime's guest profiler
+    /// (`wasmtime run --profile=guest,PATH`; used by the book)
+    Flame {
+        /// The profile (JSON, the Firefox Profiler's processed format)
+        profile: std::path::PathBuf,
+    },
     /// Print timings: embedded runs, a book build, the runner's compiled-code cache
     Measure,
     /// Give every listing caption the number its chapter's place in src/SUMMARY.md calls for,
@@ -256,6 +262,7 @@ fn dispatch(command: Command, raw: &[String]) -> Result<()> {
         Command::Versions => cmd::versions::versions(),
         Command::Cmdrun { args } => preview::cmdrun(&root, &args),
         Command::Sizes => sizes::print(&root),
+        Command::Flame { profile } => flame::print(&root.join(profile)),
         Command::Measure => cmd::measure::measure(),
         Command::Counts => cmd::counts::counts(),
         Command::Renumber => cmd::renumber::renumber(),
