@@ -1,4 +1,4 @@
-//! `cargo xtask flame PROFILE.json`: a flame chart, as inline SVG, of a profile that Wasmtime's
+//! `cargo xtask flame PROFILE.json`: a flame graph (outermost call on top), as inline SVG, of a profile that Wasmtime's
 //! guest profiler wrote (`wasmtime run --profile=guest,PATH`). The file is in the Firefox
 //! Profiler's processed format: each sample points into a table of stacks, each stack is a
 //! frame and the stack it was called from, each frame a function, each function a name.
@@ -73,14 +73,19 @@ pub fn print(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every sample's stack, from the outermost call in, merged into one tree.
+/// Every sample's stack, from the outermost call in, merged into one tree (the threads' too:
+/// a WASI guest has one). Each sample counts once: Wasmtime writes no weights. A sample with no
+/// stack (the guest was not running) is left out.
 fn tree(profile: &Profile) -> Result<Node> {
     let mut root = Node::default();
     for thread in &profile.threads {
-        for &sample in &thread.samples.stack {
+        for &sample in thread.samples.stack.iter().flatten() {
             let mut names = vec![];
-            let mut stack = sample;
+            let mut stack = Some(sample);
             while let Some(s) = stack {
+                if names.len() > thread.stack_table.frame.len() {
+                    bail!("stack {sample} never reaches an outermost frame: its prefixes loop");
+                }
                 let name = (|| {
                     let frame = *thread.stack_table.frame.get(s)?;
                     let func = *thread.frame_table.func.get(frame)?;
@@ -119,14 +124,14 @@ const ROW: f64 = 18.0;
 /// Roughly one character of the chart's 11-pixel monospace labels.
 const CHAR: f64 = 6.7;
 
-/// An icicle chart: the outermost call on top, what it called below it, each box as wide as
+/// A flame graph drawn top down (an icicle chart): the outermost call on top, what it called below it, each box as wide as
 /// its share of the samples.
 fn chart(root: &Node) -> String {
     let depth = max_depth(root);
     let height = depth as f64 * ROW + 4.0;
     let mut svg = format!(
         "<svg class=\"flame-chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" \
-         role=\"img\" aria-label=\"Flame chart of {} samples: each box is a function, as wide as its \
+         role=\"img\" aria-label=\"Flame graph of {} samples: each box is a function, as wide as its \
          share of the samples, below the function that called it\">\n",
         root.samples
     );
@@ -191,9 +196,9 @@ fn escape(s: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Three samples: two in `main > work`, one in `main` itself.
+    /// Three samples: two in `main > work`, one in `main` itself; and one with no stack.
     const PROFILE: &str = r#"{"threads": [{
-        "samples": {"stack": [1, 1, 0]},
+        "samples": {"stack": [1, 1, 0, null]},
         "stackTable": {"prefix": [null, 0], "frame": [0, 1]},
         "frameTable": {"func": [0, 1]},
         "funcTable": {"name": [0, 1]},
@@ -229,6 +234,14 @@ mod tests {
         let profile: Profile = serde_json::from_str(&broken).unwrap();
         let error = tree(&profile).unwrap_err().to_string();
         assert!(error.contains("outside the profile's tables"), "{error}");
+    }
+
+    #[test]
+    fn a_stack_whose_prefixes_loop_is_an_error() {
+        let looping = PROFILE.replace("\"prefix\": [null, 0]", "\"prefix\": [1, 0]");
+        let profile: Profile = serde_json::from_str(&looping).unwrap();
+        let error = tree(&profile).unwrap_err().to_string();
+        assert!(error.contains("its prefixes loop"), "{error}");
     }
 
     #[test]

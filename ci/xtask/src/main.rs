@@ -104,7 +104,7 @@ enum Command {
     /// Build the hello listing with each size profile, run wasm-opt and wat2wasm, and print the
     /// sizes as a table and a chart (used by the book)
     Sizes,
-    /// Draw a flame chart, as inline SVG, of a profile from Wasmtime's guest profiler
+    /// Draw a flame graph, as inline SVG, of a profile from Wasmtime's guest profiler
     /// (`wasmtime run --profile=guest,PATH`; used by the book)
     Flame {
         /// The profile (JSON, the Firefox Profiler's processed format)

@@ -256,7 +256,8 @@ pub const GUEST_SECONDS: u64 = 30;
 /// deadline of its own (`-W timeout`), but adding it would change the command the page shows,
 /// and it refuses debugging options. `wasmtime serve` runs until it is stopped, so it is left
 /// alone. `--foreground` keeps `timeout` in the command's process group, which the harness
-/// kills at its own limit.
+/// kills at its own limit. Beside it, `gdb`: the system's gdb under the same deadline, in which
+/// `wasmtime` is the pinned CLI itself (or, with no gdb installed, a sentence saying so).
 pub fn guest_deadline_dir(root: &Path, pinned: &Path) -> Result<PathBuf> {
     let dir = root.join("target/guest-deadline");
     std::fs::create_dir_all(&dir)?;
@@ -268,16 +269,55 @@ pub fn guest_deadline_dir(root: &Path, pinned: &Path) -> Result<PathBuf> {
          exec timeout --foreground --kill-after=2 \"${{WASI_BOOK_GUEST_SECONDS:-{GUEST_SECONDS}}}\" '{pinned}' \"$@\"\n",
         pinned = pinned.display()
     );
-    let path = dir.join("wasmtime");
-    if std::fs::read_to_string(&path).ok().as_deref() != Some(script.as_str()) {
-        // Written beside and renamed: commands running at the same time never see half of it.
-        let tmp = dir.join(format!(".wasmtime.{}", std::process::id()));
-        std::fs::write(&tmp, &script)?;
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
-        std::fs::rename(&tmp, &path)?;
+    write_script(&dir.join("wasmtime"), &script)?;
+    // gdb debugs a program, not a script: a page's `gdb --args wasmtime …` finds, through
+    // `under-gdb/`, the pinned CLI itself, and the whole gdb session gets the guest's deadline.
+    let under_gdb = dir.join("under-gdb");
+    std::fs::create_dir_all(&under_gdb)?;
+    let link = under_gdb.join("wasmtime");
+    if std::fs::read_link(&link).ok().as_deref() != Some(pinned) {
+        let tmp = under_gdb.join(format!(".wasmtime.{}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp);
+        std::os::unix::fs::symlink(pinned, &tmp)?;
+        std::fs::rename(&tmp, &link)?;
     }
+    let system_gdb = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .filter(|d| *d != dir)
+        .map(|d| d.join("gdb"))
+        .find(|p| p.is_file());
+    let gdb = match system_gdb {
+        Some(gdb) => format!(
+            "PATH='{}':\"$PATH\" exec timeout --foreground --kill-after=2 \
+             \"${{WASI_BOOK_GUEST_SECONDS:-{GUEST_SECONDS}}}\" '{}' \"$@\"\n",
+            under_gdb.display(),
+            gdb.display()
+        ),
+        None => "echo 'gdb is not installed (on Debian: sudo apt-get install gdb)' >&2\nexit 127\n"
+            .to_string(),
+    };
+    write_script(
+        &dir.join("gdb"),
+        &format!(
+            "#!/bin/sh\n\
+             # Written by xtask (tools::guest_deadline_dir): the system's gdb, stopped like a guest\n\
+             # run; in it, `wasmtime` is the pinned CLI itself.\n{gdb}"
+        ),
+    )?;
     Ok(dir)
+}
+
+/// Writes an executable script unless it already says `text`; beside it first, then renamed, so
+/// that commands running at the same time never see half of it.
+fn write_script(path: &Path, text: &str) -> Result<()> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
 }
 
 pub fn find(root: &Path, krate: &str) -> Result<Tool> {

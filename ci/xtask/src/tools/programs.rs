@@ -48,6 +48,7 @@ pub const SYSTEM_PROGRAMS: &[&str] = &[
     "rm",
     "find",
     "xargs",
+    "gdb",
     "readlink",
     "sleep",
     "wait",

@@ -212,3 +212,35 @@ fn the_wasmtime_cli_of_the_pages_stops_a_guest_that_hangs_and_serves_unbounded()
     let run = crate::exec::capture(cmd, None, std::time::Duration::from_secs(50)).unwrap();
     assert_eq!(run.output, "given: serve proxy.wasm\n");
 }
+
+#[test]
+fn gdb_of_the_pages_debugs_the_pinned_cli_itself_or_says_it_is_missing() {
+    let scratch = tempfile::tempdir().unwrap();
+    let pinned = scratch.path().join("pinned-wasmtime");
+    std::fs::write(&pinned, "#!/bin/sh\necho pinned\n").unwrap();
+    std::fs::set_permissions(&pinned, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = guest_deadline_dir(scratch.path(), &pinned).unwrap();
+    assert_eq!(
+        std::fs::read_link(dir.join("under-gdb/wasmtime")).unwrap(),
+        pinned
+    );
+    let mut cmd = Command::new(dir.join("gdb"));
+    cmd.args(["-q", "-batch", "-ex", "shell command -v wasmtime"]);
+    let run = crate::exec::capture(cmd, None, std::time::Duration::from_secs(50)).unwrap();
+    let has_gdb = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|d| d.join("gdb").is_file());
+    if has_gdb {
+        assert_eq!(run.code, 0, "{}", run.output);
+        assert_eq!(
+            run.output.trim(),
+            dir.join("under-gdb/wasmtime").display().to_string()
+        );
+    } else {
+        assert_eq!(run.code, 127, "{}", run.output);
+        assert!(
+            run.output.contains("gdb is not installed"),
+            "{}",
+            run.output
+        );
+    }
+}

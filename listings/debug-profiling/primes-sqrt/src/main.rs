@@ -6,7 +6,7 @@
 fn is_prime(n: u32) -> bool {
     n >= 2
         && (2..)
-            .take_while(|d| d * d <= n)
+            .take_while(|&d| d <= n / d)
             .all(|d| !n.is_multiple_of(d))
 }
 // ANCHOR_END: is_prime

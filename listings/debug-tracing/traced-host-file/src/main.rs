@@ -55,12 +55,14 @@ fn main() -> wasmtime::Result<()> {
     let command = Command::instantiate(&mut store, &component, &linker)?;
     let result = command.wasi_cli_run().call_run(&mut store)?;
     println!("[host] run returned {result:?}");
+    // ANCHOR: count
     let calls = std::fs::read_to_string(log)?;
     let opens = calls.lines().filter(|l| l.contains("open-at")).count();
     println!(
         "[host] {log}: {} lines, {opens} about open-at",
         calls.lines().count()
     );
+    // ANCHOR_END: count
     Ok(())
 }
 // ANCHOR_END: all
