@@ -37,8 +37,11 @@ pub fn renumbering(src: &Path) -> Result<BTreeMap<String, String>> {
 /// `, `, `or`, `to`) goes on to, all at once, so that a chain of moves (10-1 -> 11-1 while
 /// 11-1 -> 12-1) never renumbers a mention twice.
 pub fn renumbered(text: &str, map: &BTreeMap<String, String>) -> String {
-    let mention = Regex::new(r"Listings? \d+-\d+(?:(?:, and |, | and | or | to )\d+-\d+)*")
-        .expect("valid pattern");
+    // `\s+`, not a space: a mention may be broken over two lines of a paragraph.
+    let mention = Regex::new(
+        r"Listings?\s+\d+-\d+(?:(?:,\s+and\s+|,\s+|\s+and\s+|\s+or\s+|\s+to\s+)\d+-\d+)*",
+    )
+    .expect("valid pattern");
     let number = Regex::new(r"\d+-\d+").expect("valid pattern");
     mention
         .replace_all(text, |c: &regex::Captures| {
@@ -125,6 +128,19 @@ mod tests {
                 &map
             ),
             "Listing 11-1, Listings 12-1 and 11-1, Listing 1-1, 11-1"
+        );
+    }
+
+    #[test]
+    fn a_mention_broken_over_two_lines_is_renumbered() {
+        let map = BTreeMap::from([("36-2".to_string(), "37-2".to_string())]);
+        assert_eq!(
+            renumbered("what is left says how much. Listing\n36-2 does that", &map),
+            "what is left says how much. Listing\n37-2 does that"
+        );
+        assert_eq!(
+            renumbered("Listings 36-2 and\n36-2", &map),
+            "Listings 37-2 and\n37-2"
         );
     }
 }
