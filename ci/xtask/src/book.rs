@@ -128,14 +128,19 @@ pub fn is_rust(info: &str) -> bool {
     info.split([',', ' ']).next() == Some("rust")
 }
 
+/// `text` safe inside HTML or SVG, as text or as a quoted attribute's value.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// The mark a page puts before a run that fails on purpose (styled by `theme/wasi-book.css`),
 /// so a reader never mistakes the failure the book shows for a broken example.
 pub fn failure_banner(why: &str) -> String {
     // Raw HTML is not Markdown: escape the text, and turn its `code` spans into <code>.
-    let escaped = why
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let escaped = escape_html(why);
     let mut html = String::new();
     for (i, part) in escaped.split('`').enumerate() {
         html.push_str(&if i % 2 == 1 {

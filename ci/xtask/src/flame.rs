@@ -1,5 +1,5 @@
-//! `cargo xtask flame PROFILE.json`: a flame graph (outermost call on top), as inline SVG, of a profile that Wasmtime's
-//! guest profiler wrote (`wasmtime run --profile=guest,PATH`). The file is in the Firefox
+//! `cargo xtask flame PROFILE.json`: a flame graph (outermost call on top), as inline SVG, of a
+//! profile that Wasmtime's guest profiler wrote (`wasmtime run --profile=guest,PATH`). The file is in the Firefox
 //! Profiler's processed format: each sample points into a table of stacks, each stack is a
 //! frame and the stack it was called from, each frame a function, each function a name.
 //! "Where the time goes" draws its picture with this, from the profile its page's own run wrote.
@@ -157,13 +157,13 @@ fn boxes(svg: &mut String, node: &Node, total: usize, x: f64, depth: usize) {
         svg.push_str(&format!(
             "<g><title>{}: {} samples, {share:.1} %</title>\
              <rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h}\"/>",
-            escape(name),
+            crate::book::escape_html(name),
             child.samples,
             h = ROW - 2.0
         ));
         let fits = ((w - 6.0) / CHAR).floor() as usize;
         if fits >= 4 {
-            let label = escape(&label(name, fits));
+            let label = crate::book::escape_html(&label(name, fits));
             svg.push_str(&format!(
                 "<text x=\"{tx:.1}\" y=\"{ty:.1}\" font-size=\"11\">{label}</text>",
                 tx = x + 3.0,
@@ -184,12 +184,6 @@ fn label(name: &str, fits: usize) -> String {
     let mut cut: String = name.chars().take(fits - 1).collect();
     cut.push('…');
     cut
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -33,11 +33,7 @@ pub fn svg(source: &str) -> Result<String> {
     let t: Timeline = toml::from_str(source).context(SOURCE)?;
     let (row, top, width) = (44, 70, 760);
     let height = top + row * t.event.len() + 10;
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let esc = crate::book::escape_html;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
          viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"14\">\n\

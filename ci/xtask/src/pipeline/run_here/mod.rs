@@ -140,19 +140,12 @@ pub fn spec(
     }))
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The markdown (raw HTML) under one run's transcript: its Run button, or why it has none.
 pub fn html(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result<String> {
     if let Some(why) = why_not(listing, run, target) {
         return Ok(format!(
             "\n<p class=\"run-here-none\">Not run in your browser: {}.</p>\n",
-            escape(&why)
+            crate::book::escape_html(&why)
         ));
     }
     let spec = spec(root, listing, run, target)?;
@@ -166,7 +159,7 @@ pub fn html(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result
             how,
             format!(
                 "<p class=\"run-here-differs\">In the browser this run differs from Wasmtime's: {}.</p>",
-                escape(how)
+                crate::book::escape_html(how)
             ),
         ),
         None => ("unknown", String::new()),
@@ -180,9 +173,9 @@ pub fn html(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result
          <button class=\"run-here-button\" type=\"button\">Run it here</button> \
          <span class=\"run-here-what\">in your browser, on {shim}</span>{note}\
          <pre class=\"run-here-output\" hidden></pre></div>\n",
-        escape(expect),
-        escape(digest),
-        escape(&spec.to_string())
+        crate::book::escape_html(expect),
+        crate::book::escape_html(digest),
+        crate::book::escape_html(&spec.to_string())
     ))
 }
 
