@@ -3,6 +3,7 @@
 //! lines, `[package.metadata.wasi-book]`), the workspace's pins, and a `.cargo/config.toml`
 //! that makes the official `wasmtime` CLI cargo's runner.
 
+use crate::model::Target;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,16 +45,15 @@ pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
     }
     // The workspace: the book's pins, with the listings as its only members.
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
-    let mut workspace = String::new();
-    for line in without_anchors(&manifest).lines() {
-        if line.starts_with("members = ") {
-            workspace.push_str("members = [\"listings/*/*\"]\n");
-        } else if !line.starts_with("# The harness crates") {
-            workspace.push_str(line);
-            workspace.push('\n');
-        }
-    }
-    std::fs::write(top.join("Cargo.toml"), workspace)?;
+    let host_programs: Vec<String> = crate::pipeline::discover::discover(root)?
+        .iter()
+        .filter(|l| l.spec.targets.contains(&Target::Host))
+        .map(|l| l.dir.display().to_string())
+        .collect();
+    std::fs::write(
+        top.join("Cargo.toml"),
+        archive_manifest(&manifest, &host_programs),
+    )?;
     for file in ["Cargo.lock", "rust-toolchain.toml"] {
         std::fs::copy(root.join(file), top.join(file))?;
     }
@@ -84,6 +84,40 @@ pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
         bail!("tar could not write {}", archive.display());
     }
     Ok(archive)
+}
+
+/// The archive's root manifest: the book's, with the listings as the only members, and the
+/// host programs as what `cargo build` builds without `-p` (a WebAssembly listing is built
+/// with `--target`; a component's export names do not link for the host).
+fn archive_manifest(manifest: &str, host_programs: &[String]) -> String {
+    let mut workspace = String::new();
+    // Comment lines wait for the line they describe: those above the harness's member lists
+    // are dropped with them.
+    let mut comments = String::new();
+    for line in without_anchors(manifest).lines() {
+        if line.starts_with('#') {
+            comments.push_str(line);
+            comments.push('\n');
+            continue;
+        }
+        if line.starts_with("members = ") {
+            workspace.push_str("members = [\"listings/*/*\"]\n");
+        } else if line.starts_with("default-members = ") {
+            let quoted: Vec<String> = host_programs.iter().map(|d| format!("{d:?}")).collect();
+            workspace.push_str(
+                "# What `cargo build` builds without `-p`: the host programs. A WebAssembly \
+                 listing is\n# built with `-p NAME --target wasm32-wasip…`.\n",
+            );
+            workspace.push_str(&format!("default-members = [{}]\n", quoted.join(", ")));
+        } else {
+            workspace.push_str(&comments);
+            workspace.push_str(line);
+            workspace.push('\n');
+        }
+        comments.clear();
+    }
+    workspace.push_str(&comments);
+    workspace
 }
 
 /// Files git tracks under `dir` (so nothing a build left behind goes in), relative to `root`.
@@ -164,7 +198,8 @@ cargo run -p hello --target wasm32-wasip2
 ```
 
 Host programs (the chapters on calling a reactor, components, Extism and the benchmark) run
-with `cargo run --release -p NAME`. Each chapter of the book shows the command for each
+with `cargo run --release -p NAME`; `cargo build` with no `-p` builds them all. A WebAssembly
+listing is built by name, with its target. Each chapter of the book shows the command for each
 listing and what it prints. `ci/align-wasmtime-cli` is an empty crate the host programs name so
 that they all build Wasmtime with the same features: one build instead of several.
 ";
@@ -187,6 +222,22 @@ mod tests {
         assert_eq!(
             without_anchors(source),
             "// Run it: cargo run\nfn main() {}\n"
+        );
+    }
+
+    #[test]
+    fn the_archive_builds_its_host_programs_by_default() {
+        let manifest = "[workspace]\n# The harness crates, then every listing.\n\
+                        members = [\"ci/xtask\", \"listings/*/*\"]\n\
+                        # What `cargo build` at the root builds: the harness.\n\
+                        default-members = [\"ci/xtask\"]\n# Kept.\nexclude = []\n";
+        let written = archive_manifest(manifest, &["listings/a/host".into()]);
+        assert_eq!(
+            written,
+            "[workspace]\nmembers = [\"listings/*/*\"]\n\
+             # What `cargo build` builds without `-p`: the host programs. A WebAssembly listing \
+             is\n# built with `-p NAME --target wasm32-wasip…`.\n\
+             default-members = [\"listings/a/host\"]\n# Kept.\nexclude = []\n"
         );
     }
 }

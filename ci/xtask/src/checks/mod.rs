@@ -4,6 +4,7 @@
 
 pub mod builds;
 pub mod built;
+pub mod default_members;
 pub mod links;
 pub mod marks;
 pub mod sources;

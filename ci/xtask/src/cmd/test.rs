@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
-use xtask::model::{Build, Kind, Listing, Target};
+use xtask::model::{Build, Kind, Listing};
 use xtask::pipeline::{run_here, verify};
 use xtask::suite::Checked;
 use xtask::suite::Report;
@@ -171,22 +171,11 @@ pub fn test() -> Result<()> {
         ],
     );
 
-    // `cargo clippy` type-checks but does not link. `cargo build` at the root also links the
-    // WebAssembly listings for the host, where a component's export names (such as
-    // `book:greeter/greetings#greet`) once broke the native linker. Host listings and the
-    // runner are already built above; a debug build of them here would compile Wasmtime again.
-    let mut args = vec!["build", "--quiet"];
-    for l in all
-        .iter()
-        .filter(|l| l.spec.build == Build::Ok && !l.spec.targets.contains(&Target::Host))
-    {
-        args.extend(["-p", l.name.as_str()]);
-    }
-    args.extend(["-p", "misbehave"]);
-    report.cargo(
-        &root,
-        "the WebAssembly listings also build for the host (as `cargo build` at the root builds them)",
-        &args,
+    // A WebAssembly listing is never built for the host: a component's export names do not
+    // link there. `cargo build` at the root builds the harness alone (`default-members`).
+    report.check(
+        "`cargo build` at the root builds no WebAssembly listing for the host (default-members)",
+        || checks::default_members::built_for_the_host(&root, &all),
     );
 
     report.check(
@@ -224,7 +213,7 @@ pub fn test() -> Result<()> {
         },
     );
     report.check(
-        "the listings' archive builds and runs on its own (hello, both targets)",
+        "the listings' archive builds and runs on its own (hello, both targets; default-members)",
         || match built {
             true => archive_builds(&root),
             false => Ok(vec!["not checked: the book did not build".into()]),
@@ -321,7 +310,9 @@ pub fn archive_builds(root: &Path) -> Result<Vec<String>> {
         return Ok(vec![format!("book/{} does not unpack", archive::ARCHIVE)]);
     }
     let unpacked_at = scratch.join("wasi-exploration-listings");
-    let mut problems = vec![];
+    // Its `cargo build` without `-p` builds the host programs, and no WebAssembly listing.
+    let listings = xtask::pipeline::discover::discover(root)?;
+    let mut problems = checks::default_members::built_for_the_host(&unpacked_at, &listings)?;
     for target in ["wasm32-wasip1", "wasm32-wasip2"] {
         let mut cmd = workspace::cargo(&unpacked_at);
         cmd.args(["run", "-q", "-p", "hello", "--target", target])

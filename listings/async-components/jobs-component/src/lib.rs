@@ -18,10 +18,7 @@ impl Guest for Worker {
     }
 }
 
-// Exports `Worker` under the component's names, such as
-// `[async-lift]book:jobs/jobs#run`. Only for WebAssembly: a native build
-// (`cargo build` in a workspace that also has host crates) cannot link
-// symbols named so.
-#[cfg(target_family = "wasm")]
+// Exports `Worker` under the component's names, such as `[async-
+// lift]book:jobs/jobs#run`.
 export!(Worker);
 // ANCHOR_END: all

@@ -25,8 +25,6 @@ impl Guest for Greeter {
 }
 
 // Exports `Greeter` under the component's names, such as
-// `book:greeter/greetings#greet`. Only for WebAssembly: a native build
-// (`cargo build` at the workspace root) cannot link symbols named like that.
-#[cfg(target_family = "wasm")]
+// `book:greeter/greetings#greet`.
 export!(Greeter);
 // ANCHOR_END: all

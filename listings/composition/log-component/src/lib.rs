@@ -23,8 +23,5 @@ impl Guest for Logger {
     }
 }
 
-// Only for WebAssembly: a native build of this crate (`cargo build` at the
-// workspace root) cannot link the exports' names.
-#[cfg(target_family = "wasm")]
 export!(Logger);
 // ANCHOR_END: all

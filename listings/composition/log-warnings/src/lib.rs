@@ -27,6 +27,5 @@ impl Guest for Logger {
     }
 }
 
-#[cfg(target_family = "wasm")]
 export!(Logger);
 // ANCHOR_END: all

@@ -36,8 +36,6 @@ impl Guest for Worker {
 }
 
 // Exports `Worker` under the component's names, such as
-// `book:logbook/work#run`. Only for WebAssembly: a native build of this
-// crate (`cargo build` at the workspace root) cannot link symbols named so.
-#[cfg(target_family = "wasm")]
+// `book:logbook/work#run`.
 export!(Worker);
 // ANCHOR_END: all

@@ -50,8 +50,5 @@ impl GuestLineBuffer for LineBuffer {
     }
 }
 
-// Only for WebAssembly: a native build of this crate (`cargo build` at the
-// workspace root) cannot link the exports' names.
-#[cfg(target_family = "wasm")]
 export!(Splitter);
 // ANCHOR_END: all

@@ -53,6 +53,5 @@ impl GuestLineBuffer for LineBuffer {
     }
 }
 
-#[cfg(target_family = "wasm")]
 export!(Splitter);
 // ANCHOR_END: all

@@ -31,10 +31,7 @@ impl Guest for Numbers {
     }
 }
 
-// Exports `Numbers` under the component's names, such as
-// `[async-lift]book:numbers/counter#count`. Only for WebAssembly: a native build
-// (`cargo build` in a workspace that also has host crates) cannot link
-// symbols named so.
-#[cfg(target_family = "wasm")]
+// Exports `Numbers` under the component's names, such as `[async-
+// lift]book:numbers/counter#count`.
 export!(Numbers);
 // ANCHOR_END: all

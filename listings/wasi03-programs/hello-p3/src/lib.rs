@@ -5,10 +5,7 @@
 use wasip3::cli::stdout;
 use wasip3::wit_stream;
 
-// Exports this type as the component's `wasi:cli/run@0.3.0`. Only when built
-// for WebAssembly: a native build (`cargo build` in a workspace with host
-// crates) cannot link the export's name.
-#[cfg(target_family = "wasm")]
+// Exports this type as the component's `wasi:cli/run@0.3.0`.
 wasip3::cli::command::export!(Hello);
 
 pub struct Hello;

@@ -8,10 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use wasip3::http::types::{ErrorCode, Fields, Request, Response};
 use wasip3::{wit_bindgen, wit_future, wit_stream};
 
-// Exports this type as the component's `wasi:http/handler@0.3.0`. Only when
-// built for WebAssembly: a native build (`cargo build` in a workspace with
-// host crates) cannot link the export's name.
-#[cfg(target_family = "wasm")]
+// Exports this type as the component's `wasi:http/handler@0.3.0`.
 wasip3::http::service::export!(Counter);
 
 /// Requests this instance has served.

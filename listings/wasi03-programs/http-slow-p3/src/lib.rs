@@ -9,9 +9,6 @@ use wasip3::clocks::monotonic_clock;
 use wasip3::http::types::{ErrorCode, Fields, Request, Response};
 use wasip3::{wit_bindgen, wit_future, wit_stream};
 
-// Only when built for WebAssembly: a native build (`cargo build` in a
-// workspace with host crates) cannot link the export's name.
-#[cfg(target_family = "wasm")]
 wasip3::http::service::export!(Counter);
 
 static SERVED: AtomicU32 = AtomicU32::new(0);
