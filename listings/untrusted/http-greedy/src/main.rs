@@ -1,5 +1,5 @@
 // Built by: cargo build -q -p http-greedy --target wasm32-wasip2
-// Served by: wasmtime serve -S cli -W timeout=500ms target/wasm32-wasip2/debug/http-greedy.wasm
+// Served by: wasmtime serve -S cli -W timeout=500ms,max-memory-size=16777216,trap-on-grow-failure=y target/wasm32-wasip2/debug/http-greedy.wasm
 // ANCHOR: all
 use std::hint::black_box;
 use wstd::http::{Body, Error, Request, Response, StatusCode};
