@@ -1,4 +1,4 @@
-//! The host side of the greeter component (Listing 15-2), generated from its WIT file. Used by
+//! The host side of the greeter component (Listing 14-2), generated from its WIT file. Used by
 //! this crate's `main.rs` and by the benchmark.
 use std::path::Path;
 use wasmtime::component::{Component, Linker, ResourceTable};

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 // Generates Rust types and a `Guest` trait from wit/greeter.wit, and the glue
 // (lifting and lowering strings and records through linear memory) that
-// Listing 14-1 wrote by hand.
+// Listing 13-1 wrote by hand.
 wit_bindgen::generate!({ world: "greeter", path: "wit" });
 
 use exports::book::greeter::greetings::{Greeting, Guest};

@@ -44,7 +44,7 @@ impl Approach for CommandPerRequest {
 }
 
 /// (b) A reactor: one live instance, strings through linear memory
-/// (Listing 14-2's code).
+/// (Listing 13-2's code).
 struct Reactor {
     store: Store<WasiP1Ctx>,
     greeter: reactor_host::Greeter,
@@ -59,7 +59,7 @@ impl Approach for Reactor {
     }
 }
 
-/// (d) The component (Listing 15-2) through its WIT interface, one live instance.
+/// (d) The component (Listing 14-2) through its WIT interface, one live instance.
 struct ComponentCall {
     store: Store<component_host::Host>,
     greeter: component_host::Greeter,

@@ -1,4 +1,4 @@
-//! The host side of the greeter reactor (Listing 14-1): instantiate it once, then pass strings
+//! The host side of the greeter reactor (Listing 13-1): instantiate it once, then pass strings
 //! through its linear memory. Used by this crate's `main.rs` and by the benchmark.
 use std::path::Path;
 use wasmtime::{Engine, Instance, Linker, Memory, Module, Store, TypedFunc};

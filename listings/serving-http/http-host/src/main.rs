@@ -115,7 +115,8 @@ async fn handle(
 // ANCHOR_END: handle
 
 fn main() -> Result<()> {
-    // One thread is enough for one request (and tokio's `macros` feature is not needed).
+    // One thread is enough for one request (and tokio's `macros` feature is not
+    // needed).
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
@@ -156,7 +157,8 @@ async fn serve_one_request() -> Result<()> {
     )
     .await??;
     // ANCHOR_END: serve
-    // The status line and the body; the headers carry a date, which changes on every run.
+    // The status line and the body; the headers carry a date, which changes on
+    // every run.
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
     println!("{}", head.lines().next().unwrap_or(""));
     print!("{body}");

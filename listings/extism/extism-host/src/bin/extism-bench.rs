@@ -6,7 +6,7 @@
 use bench_harness::{Approach, Error};
 
 // ANCHOR: approach
-/// (c) The Extism plugin (Listing 16-1), one plugin instance.
+/// (c) The Extism plugin (Listing 15-1), one plugin instance.
 struct ExtismPlugin(extism::Plugin);
 
 impl Approach for ExtismPlugin {

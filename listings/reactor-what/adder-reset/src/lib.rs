@@ -1,0 +1,20 @@
+// Run it: cargo build -q -p adder-reset --target wasm32-wasip1 &&
+//   ci/wasi-run --call 'add 5' --call reset --call 'add 2' target/wasm32-wasip1/debug/adder_reset.wasm
+// ANCHOR: all
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static TOTAL: AtomicU32 = AtomicU32::new(0);
+
+/// Adds `n` to a running total kept in the instance's memory, and returns the
+/// total.
+#[unsafe(no_mangle)]
+pub extern "C" fn add(n: u32) -> u32 {
+    TOTAL.fetch_add(n, Ordering::Relaxed) + n
+}
+
+/// Sets the running total back to 0, for this instance only.
+#[unsafe(no_mangle)]
+pub extern "C" fn reset() {
+    TOTAL.store(0, Ordering::Relaxed);
+}
+// ANCHOR_END: all
