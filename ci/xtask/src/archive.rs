@@ -22,6 +22,7 @@ pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
     // workspace's `align-wasmtime-cli`).
     let mut files = tracked(root, "listings")?;
     files.extend(tracked(root, "ci/align-wasmtime-cli")?);
+    let tracked_files = files.clone();
     for rel in files {
         let name = rel.file_name().unwrap_or_default().to_string_lossy();
         if name.starts_with("output.") {
@@ -45,9 +46,11 @@ pub fn write(root: &Path, out_dir: &Path) -> Result<PathBuf> {
     }
     // The workspace: the book's pins, with the listings as its only members.
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    // The host programs the archive holds (a listing git does not track yet is left out).
     let host_programs: Vec<String> = crate::pipeline::discover::discover(root)?
         .iter()
         .filter(|l| l.spec.targets.contains(&Target::Host))
+        .filter(|l| tracked_files.contains(&l.dir.join("Cargo.toml")))
         .map(|l| l.dir.display().to_string())
         .collect();
     std::fs::write(
