@@ -12,8 +12,9 @@ pub fn greet(name: String) -> FnResult<String> {
     Ok(format!("Hello, {name}! (greeting #{n} from this instance)"))
 }
 
-// A function with no input: the host passes `()`. The number goes back as its
-// four little-endian bytes, which the host turns into a `u32` again.
+// A function with no input: the host passes `()`, and the export never reads it.
+// The number goes back as its four little-endian bytes, which the host turns
+// into a `u32` again.
 #[plugin_fn]
 pub fn count() -> FnResult<u32> {
     Ok(GREETINGS.load(Ordering::Relaxed))
