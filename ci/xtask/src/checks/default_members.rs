@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 /// The WebAssembly listings that `cargo build` in the workspace at `dir` would build for the
 /// host.
 pub fn built_for_the_host(dir: &Path, listings: &[Listing]) -> Result<Vec<String>> {
+    // cargo reports canonical paths; compare them with a canonical root.
+    let dir = &dir
+        .canonicalize()
+        .with_context(|| format!("no workspace at {}", dir.display()))?;
     let meta = cargo_metadata::MetadataCommand::new()
         .manifest_path(dir.join("Cargo.toml"))
         .no_deps()
@@ -79,6 +83,44 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("listing `greeter`"), "{found:?}");
         assert!(found[0].contains("`listings/c/greeter`"), "{found:?}");
+    }
+
+    /// A workspace of one WebAssembly listing and one harness crate, in a directory of its own,
+    /// with `default_members` as its `default-members` line (or none).
+    fn workspace(name: &str, default_members: Option<&str>) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("default-members-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (crate_dir, package) in [("listings/c/greeter", "greeter"), ("ci/tool", "tool")] {
+            std::fs::create_dir_all(dir.join(crate_dir).join("src")).unwrap();
+            std::fs::write(
+                dir.join(crate_dir).join("Cargo.toml"),
+                format!(
+                    "[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"
+                ),
+            )
+            .unwrap();
+            std::fs::write(dir.join(crate_dir).join("src/lib.rs"), "").unwrap();
+        }
+        let defaults =
+            default_members.map_or(String::new(), |d| format!("default-members = {d}\n"));
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!("[workspace]\nresolver = \"3\"\nmembers = [\"ci/tool\", \"listings/c/greeter\"]\n{defaults}"),
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn cargo_metadata_of_a_workspace_without_default_members_names_the_guest() {
+        let dir = workspace("none", None);
+        let guest = listing("listings/c/greeter", "[\"wasip2\"]");
+        let found = built_for_the_host(&dir, &[guest]).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let dir = workspace("harness", Some("[\"ci/tool\"]"));
+        let guest = listing("listings/c/greeter", "[\"wasip2\"]");
+        assert!(built_for_the_host(&dir, &[guest]).unwrap().is_empty());
     }
 
     #[test]
