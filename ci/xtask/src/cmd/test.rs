@@ -215,7 +215,7 @@ pub fn test() -> Result<()> {
     report.check(
         "the listings' archive builds and runs on its own (hello, both targets; default-members)",
         || match built {
-            true => archive_builds(&root),
+            true => archive_builds(&root, &all),
             false => Ok(vec!["not checked: the book did not build".into()]),
         },
     );
@@ -292,7 +292,7 @@ fn lint(root: &Path, mut cmd: Command, what: &str) -> Result<Vec<String>> {
 /// Unpacks the archive the book links (built by `build_book`) into a scratch directory and
 /// builds and runs the hello listing there for each WASI target, with the official `wasmtime`
 /// CLI as cargo's runner, as a reader who downloaded it would.
-pub fn archive_builds(root: &Path) -> Result<Vec<String>> {
+pub fn archive_builds(root: &Path, listings: &[Listing]) -> Result<Vec<String>> {
     // Outside the checkout: cargo would otherwise merge this repository's own
     // .cargo/config.toml into the unpacked workspace's (as a reader's machine never does).
     let scratch =
@@ -311,8 +311,7 @@ pub fn archive_builds(root: &Path) -> Result<Vec<String>> {
     }
     let unpacked_at = scratch.join("wasi-exploration-listings");
     // Its `cargo build` without `-p` builds the host programs, and no WebAssembly listing.
-    let listings = xtask::pipeline::discover::discover(root)?;
-    let mut problems = checks::default_members::built_for_the_host(&unpacked_at, &listings)?;
+    let mut problems = checks::default_members::built_for_the_host(&unpacked_at, listings)?;
     for target in ["wasm32-wasip1", "wasm32-wasip2"] {
         let mut cmd = workspace::cargo(&unpacked_at);
         cmd.args(["run", "-q", "-p", "hello", "--target", target])
