@@ -324,25 +324,38 @@ async function pressCopy(page, pre, { mouse = true } = {}) {
     return page.evaluate(() => window.__copied ?? navigator.clipboard.readText());
 }
 
-// The first transcript of "Arguments and environment" against the file it was recorded in,
-// and a plain command block (`sh`), which mdBook's own button copies as it is.
+// The first transcript of "Arguments and environment" (a build, then `wasmtime run` with a
+// long line folded), whose copy must be its two commands and none of the output; and a plain
+// command block (`sh`) of "Hello, WASI", which mdBook's own button copies as it is.
 async function copyExamples(context, origin) {
     const { page, errors } = await open(context, `${origin}/args-env.html`);
-    const copied = await pressCopy(page, await page.$("pre:has(> code.language-console)"));
-    const recorded = fs
-        .readFileSync(path.join(__dirname, "../../listings/args-env/args-env/output.wasip1.txt"), "utf8")
-        .split("\n")[0]
-        .slice(2);
-    if (copied.replace(/ \\\n\s+/g, " ").trim() !== recorded) {
-        errors.push(`the first transcript copied ${JSON.stringify(copied)}, not the recorded command ${JSON.stringify(recorded)}`);
-    }
-    const sh = await page.$("pre:has(> code.language-sh)");
-    const shCopied = await pressCopy(page, sh);
-    const shText = await sh.$eval("code", (c) => c.innerText);
-    if (shCopied.trim() !== shText.trim()) errors.push(`an sh block copied ${JSON.stringify(shCopied)}, not its text`);
+    const transcript = await page.$("pre:has(> code.language-console)");
+    const copied = await pressCopy(page, transcript);
+    const text = await transcript.$eval("code", (c) => c.innerText);
+    const commands = text
+        .split("\n")
+        .filter((l) => l.startsWith("$ "))
+        .map((l) => l.slice(2));
+    const unfolded = copied.replace(/ \\\n\s+/g, " ").trim().split("\n");
+    const want = ["cargo build -q -p args-env --target wasm32-wasip1", "wasmtime run "];
+    const ok =
+        unfolded.length === 2 &&
+        unfolded.every((c, i) => c.startsWith(want[i])) &&
+        !copied.includes("argv[") &&
+        commands.length === 2;
+    if (!ok) errors.push(`the first transcript copied ${JSON.stringify(copied)}, not its build and wasmtime commands`);
     for (const e of errors) problem(`args-env.html: copy: ${e}`);
-    if (!errors.length) checked("args-env.html's first transcript copies the command recorded in its transcript file; an sh block copies as it is");
     await page.close();
+    const hello = await open(context, `${origin}/hello-wasi.html`);
+    const sh = await hello.page.$("pre:has(> code.language-sh)");
+    const shCopied = await pressCopy(hello.page, sh);
+    const shText = await sh.$eval("code", (c) => c.innerText);
+    if (shCopied.trim() !== shText.trim()) hello.errors.push(`an sh block copied ${JSON.stringify(shCopied)}, not its text`);
+    for (const e of hello.errors) problem(`hello-wasi.html: copy: ${e}`);
+    if (!errors.length && !hello.errors.length) {
+        checked("args-env.html's first transcript copies its two commands without their output; an sh block of hello-wasi.html copies as it is");
+    }
+    await hello.page.close();
 }
 
 // Calls `fn` on every item, at most `n` at a time.

@@ -216,10 +216,17 @@ pub fn run_it_comment(root: &Path, l: &Listing) -> Vec<String> {
     };
     let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let comment = squeeze(&comment);
+    // The runner's command, or the build and `wasmtime run` lines the page shows instead.
     let commands: Vec<String> = l
         .runs()
         .iter()
-        .map(|(r, t)| squeeze(&l.reader_command(r, *t)))
+        .flat_map(|(r, t)| {
+            let wasmtime = l
+                .wasmtime_command(r, *t)
+                .ok()
+                .map(|w| squeeze(&format!("{} && {w}", l.build_command(*t))));
+            std::iter::once(squeeze(&l.reader_command(r, *t))).chain(wasmtime)
+        })
         .collect();
     if commands.iter().any(|c| comment.contains(c.as_str())) {
         return vec![];

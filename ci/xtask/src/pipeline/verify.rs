@@ -1,7 +1,7 @@
 //! Pipeline stage 4, verify: each run against its committed transcript and declared exit code,
 //! then the `cargo run` and `wasmtime run` lines the page prints, run literally.
 
-use crate::exec::capture;
+use crate::exec::{Captured, capture};
 use crate::model::{Build, Listing, Run, Target};
 use crate::pipeline::run::{PROCESS_LIMIT, normalise, redacted, run_listing};
 use crate::tools;
@@ -94,19 +94,7 @@ fn check_literal(
     body: &str,
     code: i32,
 ) -> Option<String> {
-    let path = match tools::path_with_pinned_first(root) {
-        Ok(p) => p,
-        Err(e) => return Some(format!("{who}: {e:#}")),
-    };
-    let mut cmd = Command::new("sh");
-    cmd.current_dir(root).arg("-c").arg(line).env("PATH", path);
-    // The `wasmtime` CLI's deadline (`tools::guest_deadline_dir`), longer for a run that declares
-    // a longer deadline of its own.
-    if let Some(ms) = run.deadline_ms {
-        let seconds = (ms / 1000 + 20).max(tools::GUEST_SECONDS);
-        cmd.env("WASI_BOOK_GUEST_SECONDS", seconds.to_string());
-    }
-    let captured = match capture(cmd, None, PROCESS_LIMIT) {
+    let captured = match run_literally(root, run, line) {
         Ok(r) => r,
         Err(e) => return Some(format!("{who}: `{line}`: {e:#}")),
     };
@@ -136,6 +124,23 @@ fn check_literal(
         ));
     }
     None
+}
+
+/// Runs `line` with `sh -c` from the repository root, with the pinned tools (the `wasmtime`
+/// CLI among them) first on PATH: what a reader's terminal shows for it.
+pub fn run_literally(root: &Path, run: &Run, line: &str) -> anyhow::Result<Captured> {
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(root)
+        .arg("-c")
+        .arg(line)
+        .env("PATH", tools::path_with_pinned_first(root)?);
+    // The `wasmtime` CLI's deadline (`tools::guest_deadline_dir`), longer for a run that declares
+    // a longer deadline of its own.
+    if let Some(ms) = run.deadline_ms {
+        let seconds = (ms / 1000 + 20).max(tools::GUEST_SECONDS);
+        cmd.env("WASI_BOOK_GUEST_SECONDS", seconds.to_string());
+    }
+    capture(cmd, None, PROCESS_LIMIT)
 }
 
 /// The cause in the runner's `error: FILE.wasm: CAUSE` line, if the transcript has one.

@@ -1,4 +1,6 @@
-// Run it: WASI_RUNNER_FLAGS='--env GREETING=hello' cargo run -q -p args-env --target wasm32-wasip1 -- one two
+// Run it: cargo build -q -p args-env --target wasm32-wasip1 &&
+//   wasmtime run --env=EMPTY= --env=GREETING=hello target/wasm32-wasip1/debug/args-env.wasm \
+//   --name WASI 'two words'
 // ANCHOR: all
 fn main() {
     // The host decides every one of these, argv[0] included.

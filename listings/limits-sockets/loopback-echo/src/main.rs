@@ -1,4 +1,5 @@
-// Run it: WASI_RUNNER_FLAGS='-S inherit-network' cargo run -q -p loopback-echo --target wasm32-wasip2
+// Run it: cargo build -q -p loopback-echo --target wasm32-wasip2 &&
+//   wasmtime run -S inherit-network target/wasm32-wasip2/debug/loopback-echo.wasm
 // ANCHOR: all
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};

@@ -1,5 +1,6 @@
-// Run it: RUSTFLAGS='--cfg tokio_unstable' cargo build -q -p tokio-unstable --target wasm32-wasip2 --target-dir target/rustflags \
-//   && ci/wasi-run -S inherit-network target/rustflags/wasm32-wasip2/debug/tokio-unstable.wasm
+// Run it: RUSTFLAGS='--cfg tokio_unstable' cargo build -q -p tokio-unstable --target wasm32-wasip2 \
+//   --target-dir target/rustflags && wasmtime run -S inherit-network \
+//   target/rustflags/wasm32-wasip2/debug/tokio-unstable.wasm
 // ANCHOR: all
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

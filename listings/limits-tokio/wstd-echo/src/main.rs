@@ -1,4 +1,5 @@
-// Run it: WASI_RUNNER_FLAGS='-S inherit-network' cargo run -q -p wstd-echo --target wasm32-wasip2
+// Run it: cargo build -q -p wstd-echo --target wasm32-wasip2 &&
+//   wasmtime run -S inherit-network target/wasm32-wasip2/debug/wstd-echo.wasm
 // ANCHOR: all
 use wstd::io::{AsyncRead, AsyncWrite};
 use wstd::iter::AsyncIterator;

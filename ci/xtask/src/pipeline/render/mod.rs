@@ -174,9 +174,17 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
                 if l.spec.build == Build::Ok {
                     build::build_listing(root, &l, target)?;
                 }
-                let (transcript, captured) = run::run_listing(root, &l, run, target)?;
+                let (transcript, captured, official) = match reader_run(root, &l, run, target) {
+                    Some(shown) => shown?,
+                    None => {
+                        let (t, c) = run::run_listing(root, &l, run, target)?;
+                        (t, c, false)
+                    }
+                };
                 md.push_str(&format!("```console\n{}```\n", folded(&transcript)));
-                md.push_str(&wasmtime());
+                if !official {
+                    md.push_str(&wasmtime());
+                }
                 md.push_str(&crate::pipeline::run_here::html(root, &l, run, target)?);
                 let declared = run.exit_code.for_target(target);
                 if l.spec.build == Build::Ok && captured.code != declared {
@@ -191,6 +199,34 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
             (md, outcome)
         },
     )
+}
+
+/// A WebAssembly run as the reader types it, where the official CLI can do it: the build
+/// command, then `wasmtime run`, and what the CLI itself printed (a trap or a refusal in its own
+/// words). `None` where only the book's runner can make the run (several calls on one
+/// instance, a read-only grant, a deadline); `ci/book test` checks the runner's transcript
+/// and this command against each other either way.
+fn reader_run(
+    root: &Path,
+    l: &Listing,
+    run: &crate::model::Run,
+    target: Target,
+) -> Option<Result<(String, exec::Captured, bool)>> {
+    if l.spec.build != Build::Ok {
+        return None;
+    }
+    let wasmtime = l.wasmtime_command(run, target).ok()?;
+    let build = l.build_command(target);
+    Some((|| {
+        let line = format!("{build} && {wasmtime}");
+        let captured = crate::pipeline::verify::run_literally(root, run, &line)?;
+        let captured = exec::Captured {
+            output: run::normalise(root, &captured.output),
+            code: captured.code,
+        };
+        let transcript = format!("$ {build}\n{}", run::transcript(&wasmtime, &captured));
+        Ok((transcript, captured, true))
+    })())
 }
 
 /// How long an embedded shell command may run (the benchmark takes a few seconds; a first
