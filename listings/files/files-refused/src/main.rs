@@ -1,5 +1,5 @@
-// Run it: WASI_RUNNER_FLAGS='--dir-ro listings/files/files-refused/data::/data' \
-//         cargo run -q -p files-refused --target wasm32-wasip1 -- /data/poem.txt /data/note.txt
+// Built for wasm32-wasip1 and run by the read-only host (listings/files/readonly-host), with
+// its `data` directory granted read-only.
 // ANCHOR: all
 use std::fs;
 use std::io::ErrorKind;

@@ -1,5 +1,6 @@
-// Run it: WASI_RUNNER_FLAGS='--dir listings/files/files/data::/data' \
-//         cargo run -q -p files --target wasm32-wasip1 -- /data/poem.txt /data/note.txt
+// Run it: cargo build -q -p files --target wasm32-wasip1 && \
+//         wasmtime run --dir=listings/files/files/data::/data \
+//         target/wasm32-wasip1/debug/files.wasm /data/poem.txt /data/note.txt
 // ANCHOR: all
 use std::fs;
 use std::process::exit;

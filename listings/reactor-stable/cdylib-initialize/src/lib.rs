@@ -1,6 +1,6 @@
-// Run it: cargo build -q -p cdylib-initialize --target wasm32-wasip1 &&
-//   ci/wasi-run --call constructor_runs --call constructor_runs --call constructor_runs \
-//     target/wasm32-wasip1/debug/cdylib_initialize.wasm
+// Run it (from the repository root), in the call host:
+//   cargo build -q -p cdylib-initialize --target wasm32-wasip1 && \
+//   cargo run -q --release -p call-host -- target/wasm32-wasip1/debug/cdylib_initialize.wasm constructor_runs constructor_runs constructor_runs
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static CONSTRUCTOR_RUNS: AtomicU32 = AtomicU32::new(0);

@@ -1,6 +1,6 @@
-// Run it: cargo build -q -p cdylib-wrapped --target wasm32-wasip1 &&
-//   ci/wasi-run --call constructor_runs --call constructor_runs --call constructor_runs \
-//     target/wasm32-wasip1/debug/cdylib_wrapped.wasm
+// Run it (from the repository root), in the call host:
+//   cargo build -q -p cdylib-wrapped --target wasm32-wasip1 && \
+//   cargo run -q --release -p call-host -- target/wasm32-wasip1/debug/cdylib_wrapped.wasm constructor_runs constructor_runs constructor_runs
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,6 +1,6 @@
-// Run it (with the nightly pinned in ci/nightly-toolchain.toml):
-//   cargo +nightly-2026-10-29 rustc -q -p exec-model-bin --target wasm32-wasip1 -- -Z wasi-exec-model=reactor &&
-//   ci/wasi-run --call 'add 1' --call 'add 2' --call 'add 3' target/wasm32-wasip1/debug/exec-model-bin.wasm
+// Run it (from the repository root), in the call host:
+//   cargo +nightly-2026-10-29 rustc -q -p exec-model-bin --target wasm32-wasip1 -- -Z wasi-exec-model=reactor && \
+//   cargo run -q --release -p call-host -- target/wasm32-wasip1/debug/exec-model-bin.wasm 'add 1' 'add 2' 'add 3'
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 

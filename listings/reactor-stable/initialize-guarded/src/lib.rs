@@ -1,6 +1,6 @@
-// Run it: cargo build -q -p initialize-guarded --target wasm32-wasip1 &&
-//   ci/wasi-run --call constructor_runs --call _initialize \
-//     target/wasm32-wasip1/debug/initialize_guarded.wasm
+// Run it (from the repository root), in the call host:
+//   cargo build -q -p initialize-guarded --target wasm32-wasip1 && \
+//   cargo run -q --release -p call-host -- target/wasm32-wasip1/debug/initialize_guarded.wasm constructor_runs _initialize
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 static CONSTRUCTOR_RUNS: AtomicU32 = AtomicU32::new(0);

@@ -1,5 +1,6 @@
-// Run it: cargo build -q -p adder-reset --target wasm32-wasip1 &&
-//   ci/wasi-run --call 'add 5' --call reset --call 'add 2' target/wasm32-wasip1/debug/adder_reset.wasm
+// Run it (from the repository root), in the call host:
+//   cargo build -q -p adder-reset --target wasm32-wasip1 && \
+//   cargo run -q --release -p call-host -- target/wasm32-wasip1/debug/adder_reset.wasm 'add 5' reset 'add 2'
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -1,5 +1,6 @@
-// Run it: cargo build -q -p adder --target wasm32-wasip1 &&
-//   ci/wasi-run --call 'add 1' --call 'add 2' --call 'add 3' target/wasm32-wasip1/debug/adder.wasm
+// Run it (from the repository root), in the call host:
+//   cargo build -q -p adder --target wasm32-wasip1 && \
+//   cargo run -q --release -p call-host -- target/wasm32-wasip1/debug/adder.wasm 'add 1' 'add 2' 'add 3'
 // ANCHOR: all
 use std::sync::atomic::{AtomicU32, Ordering};
 
