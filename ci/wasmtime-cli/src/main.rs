@@ -1,9 +1,9 @@
 //! The `wasmtime` command: the official CLI's commands (`wasmtime_cli::commands`), behind the
 //! same command line as its own `src/bin/wasmtime.rs` at the pinned version, with only the
-//! subcommands the book uses: `run` (also when no subcommand is given) and `serve`.
+//! subcommands the book uses: `run` (also when no subcommand is given), `compile` and `serve`.
 
 use clap::Parser;
-use wasmtime_cli::commands::{RunCommand, ServeCommand};
+use wasmtime_cli::commands::{CompileCommand, RunCommand, ServeCommand};
 
 /// Wasmtime WebAssembly Runtime
 #[derive(Parser)]
@@ -24,6 +24,8 @@ struct Wasmtime {
 enum Subcommand {
     /// Runs a WebAssembly module
     Run(RunCommand),
+    /// Compiles a WebAssembly module.
+    Compile(CompileCommand),
     /// Serves requests from a wasi-http proxy component.
     Serve(ServeCommand),
 }
@@ -32,6 +34,7 @@ fn main() -> wasmtime::Result<()> {
     let cli = Wasmtime::parse();
     match cli.subcommand {
         Some(Subcommand::Run(c)) => c.execute(),
+        Some(Subcommand::Compile(c)) => c.execute(),
         Some(Subcommand::Serve(c)) => c.execute(),
         None => cli.run.execute(),
     }

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// How long each approach runs each workload (after one warm-up call). Short enough for the
-/// book to re-run the benchmark on every build, long enough for thousands of calls.
+/// How long each approach runs each workload (after one warm-up call). Short enough to
+/// re-run the benchmark often, long enough for thousands of calls.
 pub const BUDGET: Duration = Duration::from_millis(250);
 
 // ANCHOR: approach

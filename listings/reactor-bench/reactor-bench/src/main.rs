@@ -4,7 +4,7 @@
 //   cargo build -q -p extism-greeter --target wasm32-wasip1 &&
 //   cargo build -q -p greeter-component --target wasm32-wasip2 &&
 //   cargo build -q --release -p extism-host && cargo run -q --release -p reactor-bench
-// `-- --markdown` prints the results as a table and an SVG chart instead (used by the book).
+// `-- --markdown` prints the results as a Markdown table and an SVG chart instead.
 use bench_harness::{Approach, Error, Measured};
 use std::path::Path;
 use wasmtime::{Engine, InstancePre, Linker, Module, Store};
