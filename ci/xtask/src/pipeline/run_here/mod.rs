@@ -141,7 +141,12 @@ pub fn spec(
 }
 
 /// The markdown (raw HTML) under one run's transcript: its Run button, or why it has none.
+/// Nothing under a native program's run or a compiler's transcript: neither is WebAssembly to
+/// run, which goes without saying under every one of them.
 pub fn html(root: &Path, listing: &Listing, run: &Run, target: Target) -> Result<String> {
+    if target == Target::Host || listing.spec.build == Build::Fails {
+        return Ok(String::new());
+    }
     if let Some(why) = why_not(listing, run, target) {
         return Ok(format!(
             "\n<p class=\"run-here-none\">Not run in your browser: {}.</p>\n",
