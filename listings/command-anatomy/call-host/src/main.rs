@@ -20,7 +20,6 @@ fn main() -> wasmtime::Result<()> {
     let wasi = WasiCtxBuilder::new().inherit_stdio().build_p1();
     let mut store = Store::new(&engine, wasi);
 
-    // ANCHOR: calls
     // One instance for every call: what one call leaves in memory, the next sees.
     let instance = linker.instantiate(&mut store, &module)?;
     // A reactor's `_initialize` first, once, as the WASI ABI asks.
@@ -46,7 +45,6 @@ fn main() -> wasmtime::Result<()> {
             }
         }
     }
-    // ANCHOR_END: calls
     Ok(())
 }
 // ANCHOR_END: all

@@ -174,15 +174,14 @@ pub fn show(root: &Path, args: &[String], recorded: bool) -> Result<()> {
                 if l.spec.build == Build::Ok {
                     build::build_listing(root, &l, target)?;
                 }
-                let (transcript, captured, official) = match reader_run(root, &l, run, target) {
-                    Some(shown) => shown?,
-                    None => {
-                        let (t, c) = run::run_listing(root, &l, run, target)?;
-                        (t, c, false)
-                    }
+                let official = reader_run(root, &l, run, target).transpose()?;
+                let shown_official = official.is_some();
+                let (transcript, captured) = match official {
+                    Some(shown) => shown,
+                    None => run::run_listing(root, &l, run, target)?,
                 };
                 md.push_str(&format!("```console\n{}```\n", folded(&transcript)));
-                if !official {
+                if !shown_official {
                     md.push_str(&wasmtime());
                 }
                 md.push_str(&crate::pipeline::run_here::html(root, &l, run, target)?);
@@ -211,7 +210,7 @@ fn reader_run(
     l: &Listing,
     run: &crate::model::Run,
     target: Target,
-) -> Option<Result<(String, exec::Captured, bool)>> {
+) -> Option<Result<(String, exec::Captured)>> {
     if l.spec.build != Build::Ok {
         return None;
     }
@@ -225,7 +224,7 @@ fn reader_run(
             code: captured.code,
         };
         let transcript = format!("$ {build}\n{}", run::transcript(&wasmtime, &captured));
-        Ok((transcript, captured, true))
+        Ok((transcript, captured))
     })())
 }
 
